@@ -1,0 +1,142 @@
+package io.github.amsjobmonitor.auth;
+
+import com.microsoft.aad.msal4j.ClientCredentialFactory;
+import com.microsoft.aad.msal4j.ClientCredentialParameters;
+import com.microsoft.aad.msal4j.ConfidentialClientApplication;
+import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.MsalServiceException;
+import java.net.InetAddress;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bearer tokens for the AMS REST API, from Entra ID by the client-credentials grant (MSAL4J).
+ *
+ * <p>One {@link ConfidentialClientApplication} serves the whole process, so MSAL's token cache is
+ * shared. On top of it sits a small single-flight guard: MSAL lets concurrent callers on a cold or
+ * expired cache each send a token request, and a lock-free read of the last token keeps the hot
+ * path (one call per AMS request) off MSAL's cache look-up. A token is reused until five minutes
+ * before it expires, the same margin MSAL applies.
+ */
+public class TokenProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenProvider.class);
+    private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
+
+    private final ConfidentialClientApplication app;
+    private final ClientCredentialParameters parameters;
+    private final String clientId;
+    private final Duration requestTimeout;
+    private final Clock clock;
+    private final Object refreshLock = new Object();
+    private final AtomicLong tokenRequests = new AtomicLong();
+    private volatile IAuthenticationResult current;
+
+    public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
+                         Duration connectTimeout, Duration readTimeout, Clock clock) {
+        this.clientId = clientId;
+        this.clock = clock;
+        this.requestTimeout = connectTimeout.plus(readTimeout).multipliedBy(2);
+        this.parameters = ClientCredentialParameters.builder(Set.of(scope)).build();
+        URI host = URI.create(authorityHost.endsWith("/") ? authorityHost : authorityHost + "/");
+        try {
+            var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(clientSecret));
+            if ("http".equals(host.getScheme())) {
+                requireLoopback(host);
+                // MSAL takes only https authorities; a port in the authority would also defeat its cache
+                builder.authority("https://" + host.getHost() + "/" + tenantId + "/")
+                        .instanceDiscovery(false)
+                        .validateAuthority(false)
+                        .httpClient(new LoopbackHttpClient(host, connectTimeout, readTimeout));
+            } else if ("https".equals(host.getScheme())) {
+                builder.authority(host.resolve(tenantId + "/").toString())
+                        .connectTimeoutForDefaultHttpClient((int) connectTimeout.toMillis())
+                        .readTimeoutForDefaultHttpClient((int) readTimeout.toMillis());
+            } else {
+                throw new IllegalArgumentException("azure.ad.authority-host must be an https:// URL (http:// only for this machine), got "
+                        + authorityHost);
+            }
+            this.app = builder.build();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("azure.ad.authority-host is not a valid URL: " + authorityHost, e);
+        }
+    }
+
+    /** The value of the {@code Authorization} header of an AMS request. */
+    public String authorizationHeader() {
+        return "Bearer " + accessToken();
+    }
+
+    public String accessToken() {
+        IAuthenticationResult token = current;
+        if (isFresh(token)) {
+            return token.accessToken();
+        }
+        synchronized (refreshLock) {
+            token = current;
+            if (!isFresh(token)) {
+                token = acquire();
+                current = token;
+            }
+            return token.accessToken();
+        }
+    }
+
+    /** Token requests sent to Entra ID since start (for tests and metrics). */
+    public long tokenRequests() {
+        return tokenRequests.get();
+    }
+
+    private boolean isFresh(IAuthenticationResult token) {
+        return token != null && token.expiresOnDate().toInstant().minus(EXPIRY_MARGIN).isAfter(Instant.now(clock));
+    }
+
+    private IAuthenticationResult acquire() {
+        tokenRequests.incrementAndGet();
+        try {
+            IAuthenticationResult result = app.acquireToken(parameters).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (result == null || result.accessToken() == null || result.accessToken().isEmpty()) {
+                // MSAL reports an answer without access_token as a success
+                throw new TokenUnavailableException("Entra ID answered without an access token for client " + clientId, null);
+            }
+            LOG.debug("Got a token for client {} valid until {}", clientId, result.expiresOnDate().toInstant());
+            return result;
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof MsalServiceException service) {
+                throw new TokenUnavailableException("Entra ID refused a token for client " + clientId + ": "
+                        + service.errorCode() + " (HTTP " + service.statusCode() + ")", service.errorCode());
+            }
+            throw new TokenUnavailableException("No token for client " + clientId + ": "
+                    + cause.getClass().getSimpleName() + ": " + cause.getMessage(), null);
+        } catch (TimeoutException e) {
+            throw new TokenUnavailableException("No token for client " + clientId + ": Entra ID did not answer within "
+                    + requestTimeout.toSeconds() + " s", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TokenUnavailableException("Interrupted while getting a token for client " + clientId, null);
+        }
+    }
+
+    private static void requireLoopback(URI host) {
+        try {
+            if (!InetAddress.getByName(host.getHost()).isLoopbackAddress()) {
+                throw new IllegalArgumentException("azure.ad.authority-host may use http:// only for a loopback host, got "
+                        + host);
+            }
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("azure.ad.authority-host names an unknown host: " + host.getHost(), e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.amsjobmonitor.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.github.amsjobmonitor.ams.AmsJob;
+import io.github.amsjobmonitor.ams.AmsTimes;
+import io.github.amsjobmonitor.tracking.Observation;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/**
+ * Turns an observed state change into the contract's event, wrapped as a CloudEvent. The Kafka
+ * producer's CloudEvents serializer writes it in binary mode: the JSON as the record value, the
+ * attributes as {@code ce_*} headers and {@code content-type}.
+ */
+public class JobEvents {
+
+    public static final String STATE_CHANGED_TYPE = "io.github.amsjobmonitor.JobStateChanged";
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final URI source;
+
+    public JobEvents(String source) {
+        this.source = URI.create(source);
+    }
+
+    public JobStatusEvent statusEvent(Observation observation) {
+        AmsJob job = observation.job();
+        return new JobStatusEvent(
+                observation.jobId(),
+                job.name(),
+                observation.tracked().lastState(),
+                observation.state().name(),
+                observation.state().isFinal(),
+                observation.observedAt().toString(),
+                AmsTimes.toInstant(job.startTime()),
+                AmsTimes.toInstant(job.endTime()),
+                AmsTimes.toInstant(job.lastModified()),
+                job.runningDuration(),
+                observation.tracked().correlationData());
+    }
+
+    public CloudEvent stateChanged(Observation observation) throws JsonProcessingException {
+        JobStatusEvent event = statusEvent(observation);
+        return CloudEventBuilder.v1()
+                .withId(eventId(event.jobId(), event.state()))
+                .withSource(source)
+                .withType(STATE_CHANGED_TYPE)
+                .withSubject(event.jobId())
+                .withTime(observation.observedAt().atOffset(ZoneOffset.UTC))
+                .withDataContentType("application/json")
+                .withData(json.writeValueAsBytes(event))
+                .build();
+    }
+
+    /** The same for the same job and state, so a consumer can drop the repeats that at-least-once delivery brings. */
+    static String eventId(String jobId, String state) {
+        return UUID.nameUUIDFromBytes((jobId + "/" + state).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}

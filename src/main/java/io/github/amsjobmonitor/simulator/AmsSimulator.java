@@ -1,0 +1,359 @@
+package io.github.amsjobmonitor.simulator;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loopback stand-in for Azure Media Services v2 (the {@code Jobs()} query) and for the Entra ID v2
+ * token endpoint of its tenant, in one HTTP server. The real AMS v2 is retired, so tests and the
+ * demo run against this. Job states follow their scenario on the given {@link Clock}.
+ */
+public final class AmsSimulator implements AutoCloseable {
+
+    static final int MAX_RECORDED = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(AmsSimulator.class);
+    private static final Pattern TOKEN_PATH = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
+    private static final Pattern OPENID_PATH = Pattern.compile("/([^/]+)/v2\\.0/\\.well-known/openid-configuration");
+    private static final Pattern DISCOVERY_PATH = Pattern.compile("/([^/]+)/discovery/instance");
+
+    private final SimulatorSettings settings;
+    private final Clock clock;
+    private final JobCatalog catalog = new JobCatalog();
+    private final TokenEndpoint tokens;
+    private final JobsEndpoint jobs;
+    private final ControlEndpoint control;
+    private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
+    private final Set<String> movedBasePaths = new CopyOnWriteArraySet<>();
+    private volatile String apiBasePath;
+    private HttpServer server;
+    private ExecutorService executor;
+    private volatile int boundPort = -1;
+
+    public AmsSimulator(SimulatorSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+        this.apiBasePath = settings.basePath();
+        this.tokens = new TokenEndpoint(settings, clock);
+        this.jobs = new JobsEndpoint(catalog, tokens, clock);
+        this.control = new ControlEndpoint(catalog, clock);
+    }
+
+    public AmsSimulator(SimulatorSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** Binds the loopback port (0 picks a free one) and starts answering. */
+    public synchronized AmsSimulator start() {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot bind port " + settings.port(), e);
+        }
+        executor = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "ams-simulator");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+        server.start();
+        boundPort = server.getAddress().getPort();
+        LOG.info("AMS simulator listening on {}", baseUrl());
+        return this;
+    }
+
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+            server = null;
+            boundPort = -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public int port() {
+        if (boundPort < 0) {
+            throw new IllegalStateException("not started");
+        }
+        return boundPort;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the value for {@code azure.ad.authority-host}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** {@code http://127.0.0.1:<port>/api/}: the value for {@code ams.api-url}. */
+    public String apiUrl() {
+        return baseUrl() + apiBasePath;
+    }
+
+    public String tokenUrl() {
+        return baseUrl() + "/" + settings.tenant() + "/oauth2/v2.0/token";
+    }
+
+    public SimulatorSettings settings() {
+        return settings;
+    }
+
+    // --- jobs ---
+
+    /** A job that appears now and spends {@code stepDuration} in each state of the scenario. */
+    public SimulatedJob register(String jobId, String name, JobScenario scenario, Duration stepDuration) {
+        return register(SimulatedJob.of(jobId, name, scenario, stepDuration, clock.instant()));
+    }
+
+    /** A job that appears now and walks through explicit steps. */
+    public SimulatedJob register(String jobId, String name, List<ScenarioStep> steps) {
+        return register(new SimulatedJob(jobId, name, clock.instant(), steps));
+    }
+
+    /** A job unknown to the API until {@code appearsAfter} from now, then following its scenario. */
+    public SimulatedJob registerLate(String jobId, String name, JobScenario scenario, Duration stepDuration,
+                                     Duration appearsAfter) {
+        return register(SimulatedJob.of(jobId, name, scenario, stepDuration, clock.instant().plus(appearsAfter)));
+    }
+
+    /** Registers a job with a random ID; returns the ID. */
+    public String registerRandom(JobScenario scenario, Duration stepDuration) {
+        String jobId = SimulatedJob.randomId();
+        register(jobId, "Simulated " + scenario.name().toLowerCase() + " job", scenario, stepDuration);
+        return jobId;
+    }
+
+    /** Adds or replaces a job (full control, e.g. of {@code appearsAt}). */
+    public SimulatedJob register(SimulatedJob job) {
+        catalog.add(job);
+        return job;
+    }
+
+    /** The job as the API would show it now; empty if unknown or not yet visible. */
+    public Optional<JobEntity> currentJob(String jobId) {
+        return catalog.observe(jobId, clock.instant());
+    }
+
+    public void removeAllJobs() {
+        catalog.clear();
+    }
+
+    // --- faults a client must survive ---
+
+    /** The next {@code times} API requests get {@code status} (503 says "Server is busy", as AMS). */
+    public void failNextApiRequests(int status, int times) {
+        jobs.injectFailures(status, times);
+    }
+
+    /** Makes every issued token invalid: the next API call gets 401 until a new token is fetched. */
+    public void invalidateTokens() {
+        tokens.invalidateAll();
+    }
+
+    /**
+     * Moves the API to another base path, like AMS moving an account to another cluster: requests
+     * to any former base get 301 with {@code Location} = the same request under the new base.
+     */
+    public void relocateApi(String newBasePath) {
+        if (!newBasePath.startsWith("/") || !newBasePath.endsWith("/")) {
+            throw new IllegalArgumentException("base path must start and end with '/': " + newBasePath);
+        }
+        movedBasePaths.add(apiBasePath);
+        movedBasePaths.remove(newBasePath);
+        apiBasePath = newBasePath;
+    }
+
+    // --- observations ---
+
+    /** Requests to {@code Jobs()} (any outcome). */
+    public int jobsRequestCount() {
+        return jobs.requestCount();
+    }
+
+    /** Requests to the token endpoint (any outcome). */
+    public int tokenRequestCount() {
+        return tokens.requestCount();
+    }
+
+    /** Tokens successfully issued. */
+    public int issuedTokenCount() {
+        return tokens.issuedCount();
+    }
+
+    /** The last {@value #MAX_RECORDED} requests, oldest first. */
+    public List<RecordedRequest> recordedRequests() {
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
+    }
+
+    /** Clears counters and recorded requests; jobs, tokens and pending faults stay. */
+    public void reset() {
+        synchronized (recorded) {
+            recorded.clear();
+        }
+        jobs.resetCounters();
+        tokens.resetCounters();
+    }
+
+    // --- HTTP plumbing ---
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        int status = 500;
+        try (exchange) {
+            Reply reply = route(exchange);
+            status = reply.status();
+            write(exchange, reply);
+        } catch (RuntimeException e) {
+            LOG.warn("simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
+            write(exchange, JobsEndpoint.error(500, "Simulator failure: " + e.getMessage()));
+        } finally {
+            record(exchange, status);
+        }
+    }
+
+    private Reply route(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        String rawPath = exchange.getRequestURI().getRawPath();
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        Headers headers = exchange.getRequestHeaders();
+        Matcher matcher;
+        if (path.equals(ControlEndpoint.PATH)) {
+            return control.handle(method, body(exchange));
+        }
+        if ((matcher = TOKEN_PATH.matcher(path)).matches()) {
+            return tokens.token(method, matcher.group(1), headers.getFirst("Content-Type"), body(exchange));
+        }
+        if ((matcher = OPENID_PATH.matcher(path)).matches()) {
+            return tokens.openIdConfiguration(matcher.group(1), baseUrl());
+        }
+        if (DISCOVERY_PATH.matcher(path).matches()) {
+            String host = Optional.ofNullable(headers.getFirst("Host")).orElse("127.0.0.1:" + port());
+            return tokens.instanceDiscovery(host, baseUrl());
+        }
+        String base = apiBasePath;
+        if (path.startsWith(base)) {
+            return jobs.handle(method, path.substring(base.length()), rawQuery, headers, apiUrl());
+        }
+        for (String moved : movedBasePaths) {
+            if (rawPath.startsWith(moved)) {
+                String location = baseUrl() + base + rawPath.substring(moved.length())
+                        + (rawQuery == null ? "" : "?" + rawQuery);
+                return Reply.empty(301).withHeader("Location", location);
+            }
+        }
+        return Reply.json(404, "application/json", Map.of("error", "no such simulator endpoint: " + path));
+    }
+
+    private static String body(HttpExchange exchange) throws IOException {
+        try (InputStream in = exchange.getRequestBody()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private static void write(HttpExchange exchange, Reply reply) throws IOException {
+        Headers out = exchange.getResponseHeaders();
+        if (reply.contentType() != null) {
+            out.set("Content-Type", reply.contentType());
+        }
+        reply.headers().forEach(out::set);
+        byte[] body = reply.body();
+        exchange.sendResponseHeaders(reply.status(), body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (OutputStream os = exchange.getResponseBody()) {
+                os.write(body);
+            }
+        }
+    }
+
+    private void record(HttpExchange exchange, int status) {
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+        // keep the scheme only: recorded requests end up in test reports
+        headers.computeIfPresent("Authorization", (name, values) -> values.stream()
+                .map(value -> value.split(" ", 2)[0] + " ***").toList());
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        String pathAndQuery = exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
+        synchronized (recorded) {
+            if (recorded.size() == MAX_RECORDED) {
+                recorded.removeFirst();
+            }
+            recorded.addLast(new RecordedRequest(clock.instant(), exchange.getRequestMethod(), pathAndQuery,
+                    Collections.unmodifiableMap(headers), status));
+        }
+        LOG.debug("{} {} -> {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), status);
+    }
+
+    /**
+     * Standalone run: {@code --port 8089 --tenant T --client-id C --client-secret S [--scope X]
+     * [--token-lifetime-seconds N] [--base-path /api/]}; then register jobs with
+     * {@code POST /simulator/jobs}.
+     */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("options come in pairs: --name value");
+        }
+        SimulatorSettings settings = SimulatorSettings.defaults().withPort(8089);
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            String value = args[i + 1];
+            settings = switch (args[i]) {
+                case "--port" -> settings.withPort(Integer.parseInt(value));
+                case "--tenant" -> settings.withCredentials(value, settings.clientId(), settings.clientSecret());
+                case "--client-id" -> settings.withCredentials(settings.tenant(), value, settings.clientSecret());
+                case "--client-secret" -> settings.withCredentials(settings.tenant(), settings.clientId(), value);
+                case "--scope" -> settings.withScope(value);
+                case "--token-lifetime-seconds" -> settings.withTokenLifetime(Duration.ofSeconds(Long.parseLong(value)));
+                case "--base-path" -> settings.withBasePath(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            };
+        }
+        AmsSimulator simulator = new AmsSimulator(settings).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            simulator.stop();
+            stopped.countDown();
+        }));
+        System.out.println("AMS v2 simulator started");
+        System.out.println("  ams.api-url             = " + simulator.apiUrl());
+        System.out.println("  azure.ad.authority-host = " + simulator.baseUrl());
+        System.out.println("  azure.ad.tenant-id      = " + settings.tenant());
+        System.out.println("  azure.ad.client-id      = " + settings.clientId());
+        System.out.println("  token endpoint          = " + simulator.tokenUrl());
+        System.out.println("  register a job          = POST " + simulator.baseUrl() + ControlEndpoint.PATH
+                + " {\"jobId\":\"nb:jid:UUID:...\",\"name\":\"...\",\"scenario\":\"FINISH\",\"stepMillis\":2000}");
+        stopped.await();
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.amsjobmonitor.simulator;
+
+import com.sun.net.httpserver.Headers;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The AMS v2 {@code Jobs()} query, with the header, token and {@code $filter} checks of the real
+ * service. Paths are relative to the API base ({@code Jobs()}, {@code Jobs('id')/Tasks}).
+ */
+final class JobsEndpoint {
+
+    static final String CONTENT_TYPE = "application/json;odata=minimalmetadata;streaming=true;charset=utf-8";
+    static final int MAX_TOP = 1000;
+
+    private final JobCatalog catalog;
+    private final TokenEndpoint tokens;
+    private final Clock clock;
+    private final AtomicInteger requests = new AtomicInteger();
+    private final Deque<Integer> injectedFailures = new ArrayDeque<>();
+
+    JobsEndpoint(JobCatalog catalog, TokenEndpoint tokens, Clock clock) {
+        this.catalog = catalog;
+        this.tokens = tokens;
+        this.clock = clock;
+    }
+
+    Reply handle(String method, String relativePath, String rawQuery, Headers headers, String apiUrl) {
+        Reply reply = answer(method, relativePath, rawQuery, headers, apiUrl)
+                .withHeader("DataServiceVersion", "3.0;")
+                .withHeader("x-ms-request-id", UUID.randomUUID().toString());
+        String clientRequestId = headers.getFirst("client-request-id");
+        return clientRequestId == null ? reply : reply.withHeader("client-request-id", clientRequestId);
+    }
+
+    private Reply answer(String method, String relativePath, String rawQuery, Headers headers, String apiUrl) {
+        boolean jobsQuery = relativePath.equals("Jobs()") || relativePath.equals("Jobs");
+        if (jobsQuery) {
+            requests.incrementAndGet();
+        }
+        Integer failure = nextInjectedFailure();
+        if (failure != null) {
+            return error(failure, failure == 503 ? "Server is busy. Please try again later." : "Simulated failure.");
+        }
+        if (!jobsQuery) {
+            return error(404, "Resource not found for the segment '" + relativePath + "'.");
+        }
+        if (!"GET".equals(method)) {
+            return error(405, "The HTTP verb " + method + " is not allowed on Jobs.");
+        }
+        String authorization = headers.getFirst("Authorization");
+        if (authorization == null || !authorization.startsWith("Bearer ")
+                || !tokens.isValid(authorization.substring("Bearer ".length()))) {
+            return error(401, "Authorization failed: the access token is missing, invalid or expired.")
+                    .withHeader("WWW-Authenticate", "Bearer");
+        }
+        String headerProblem = headerProblem(headers);
+        if (headerProblem != null) {
+            return error(400, headerProblem);
+        }
+        try {
+            return jobs(rawQuery, apiUrl);
+        } catch (IllegalArgumentException e) {
+            return error(400, e.getMessage());
+        }
+    }
+
+    private static String headerProblem(Headers headers) {
+        String version = headers.getFirst("x-ms-version");
+        if (version == null || !version.startsWith("2.")) {
+            return "The 'x-ms-version' header is missing or not a 2.x version.";
+        }
+        if (!"1.0;NetFx".equals(headers.getFirst("DataServiceVersion"))) {
+            return "The 'DataServiceVersion' header must be '1.0;NetFx'.";
+        }
+        if (!"3.0;NetFx".equals(headers.getFirst("MaxDataServiceVersion"))) {
+            return "The 'MaxDataServiceVersion' header must be '3.0;NetFx'.";
+        }
+        String accept = headers.getFirst("Accept");
+        if (accept == null || !accept.contains("application/json")) {
+            return "The 'Accept' header must ask for application/json.";
+        }
+        // verbose JSON has another shape ({"d":...}, /Date()/ dates) that the simulator does not produce
+        if (accept.contains("odata=verbose")) {
+            return "The simulator only answers odata=minimalmetadata; do not ask for odata=verbose.";
+        }
+        return null;
+    }
+
+    private Reply jobs(String rawQuery, String apiUrl) {
+        Map<String, List<String>> query = UrlEncoded.parse(rawQuery);
+        for (String option : query.keySet()) {
+            if (option.startsWith("$") && !option.equals("$filter") && !option.equals("$top")) {
+                throw new IllegalArgumentException("The query option '" + option + "' is not supported by the simulator.");
+            }
+        }
+        int top = top(UrlEncoded.single(query, "$top"));
+        String filter = UrlEncoded.single(query, "$filter");
+        Instant now = clock.instant();
+        List<JobEntity> found = filter == null ? catalog.observeAll(now)
+                : ODataFilter.parse(filter).jobIds().stream()
+                        .flatMap(id -> catalog.observe(id, now).stream()).toList();
+        return Reply.json(200, CONTENT_TYPE, Reply.object("odata.metadata", apiUrl + "$metadata#Jobs",
+                "value", found.subList(0, Math.min(top, found.size()))));
+    }
+
+    private static int top(String value) {
+        if (value == null) {
+            return MAX_TOP;
+        }
+        try {
+            int top = Integer.parseInt(value);
+            if (top >= 1 && top <= MAX_TOP) {
+                return top;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Invalid value '" + value + "' for $top: an integer from 1 to " + MAX_TOP + " is expected.");
+    }
+
+    static Reply error(int status, String message) {
+        return Reply.json(status, CONTENT_TYPE, Map.of("odata.error",
+                Reply.object("code", "", "message", Reply.object("lang", "en-US", "value", message))));
+    }
+
+    synchronized void injectFailures(int status, int times) {
+        for (int i = 0; i < times; i++) {
+            injectedFailures.add(status);
+        }
+    }
+
+    private synchronized Integer nextInjectedFailure() {
+        return injectedFailures.poll();
+    }
+
+    int requestCount() {
+        return requests.get();
+    }
+
+    void resetCounters() {
+        requests.set(0);
+    }
+}

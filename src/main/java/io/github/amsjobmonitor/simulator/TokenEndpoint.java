@@ -1,0 +1,143 @@
+package io.github.amsjobmonitor.simulator;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Entra ID (Azure AD) v2 client-credentials token endpoint for one tenant and one service principal.
+ * Errors carry the same {@code error} codes and AADSTS numbers as Entra ID, so a client's handling
+ * of them can be tested.
+ */
+final class TokenEndpoint {
+
+    private static final String CONTENT_TYPE = "application/json; charset=utf-8";
+    private static final DateTimeFormatter ENTRA_TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private final SimulatorSettings settings;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+    private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger issued = new AtomicInteger();
+
+    TokenEndpoint(SimulatorSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    Reply token(String method, String tenant, String contentType, String body) {
+        requests.incrementAndGet();
+        if (!"POST".equals(method)) {
+            return error(405, "invalid_request", 900561, "The endpoint only accepts POST requests.");
+        }
+        if (!settings.tenant().equals(tenant)) {
+            return error(400, "invalid_request", 90002, "Tenant '" + tenant + "' not found.");
+        }
+        if (contentType == null || !contentType.startsWith("application/x-www-form-urlencoded")) {
+            return error(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+        }
+        Map<String, List<String>> form = UrlEncoded.parse(body);
+        String grantType = first(form, "grant_type");
+        String clientId = first(form, "client_id");
+        String clientSecret = first(form, "client_secret");
+        String scope = first(form, "scope");
+        if (grantType == null) {
+            return error(400, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+        }
+        if (!"client_credentials".equals(grantType)) {
+            return error(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '" + grantType + "'.");
+        }
+        if (!settings.clientId().equals(clientId)) {
+            return error(401, "invalid_client", 700016, "Application with identifier '" + clientId
+                    + "' was not found in the directory '" + tenant + "'.");
+        }
+        if (!settings.clientSecret().equals(clientSecret)) {
+            return error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent"
+                    + " in the request is the client secret value, not the client secret ID, for a secret added to app '"
+                    + clientId + "'.");
+        }
+        // MSAL4J appends "openid profile offline_access": the configured scope only has to be among them
+        if (scope == null || !List.of(scope.split(" ")).contains(settings.scope())) {
+            return error(400, "invalid_scope", 1002012, "The provided value for scope " + scope + " is not valid.");
+        }
+        return issue();
+    }
+
+    private static String first(Map<String, List<String>> form, String name) {
+        List<String> values = form.get(name);
+        return values == null ? null : values.get(0);
+    }
+
+    private Reply issue() {
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        long lifetime = settings.tokenLifetime().toSeconds();
+        issuedTokens.put(token, clock.instant().plus(settings.tokenLifetime()));
+        issued.incrementAndGet();
+        return Reply.json(200, CONTENT_TYPE, Reply.object("token_type", "Bearer", "expires_in", lifetime,
+                "ext_expires_in", lifetime, "access_token", token)).withHeader("Cache-Control", "no-store, no-cache");
+    }
+
+    boolean isValid(String token) {
+        Instant expiry = token == null ? null : issuedTokens.get(token);
+        return expiry != null && clock.instant().isBefore(expiry);
+    }
+
+    /** Makes every issued token fail, as after a key rollover: clients must fetch a new one. */
+    void invalidateAll() {
+        issuedTokens.clear();
+    }
+
+    int requestCount() {
+        return requests.get();
+    }
+
+    int issuedCount() {
+        return issued.get();
+    }
+
+    void resetCounters() {
+        requests.set(0);
+        issued.set(0);
+    }
+
+    Reply openIdConfiguration(String tenant, String baseUrl) {
+        String root = baseUrl + "/" + tenant;
+        return Reply.json(200, CONTENT_TYPE, Reply.object(
+                "token_endpoint", root + "/oauth2/v2.0/token",
+                "token_endpoint_auth_methods_supported", List.of("client_secret_post"),
+                "jwks_uri", root + "/discovery/v2.0/keys",
+                "issuer", root + "/v2.0",
+                "authorization_endpoint", root + "/oauth2/v2.0/authorize"));
+    }
+
+    /** What MSAL asks for when instance discovery is on: this host is its own (only) alias. */
+    Reply instanceDiscovery(String host, String baseUrl) {
+        return Reply.json(200, CONTENT_TYPE, Reply.object(
+                "tenant_discovery_endpoint", baseUrl + "/" + settings.tenant() + "/v2.0/.well-known/openid-configuration",
+                "api-version", "1.1",
+                "metadata", List.of(Map.of("preferred_network", host, "preferred_cache", host, "aliases", List.of(host)))));
+    }
+
+    private Reply error(int status, String error, int code, String description) {
+        String traceId = UUID.randomUUID().toString();
+        String correlationId = UUID.randomUUID().toString();
+        String timestamp = ENTRA_TIMESTAMP.format(clock.instant());
+        return Reply.json(status, CONTENT_TYPE, Reply.object("error", error,
+                "error_description", "AADSTS" + code + ": " + description + " Trace ID: " + traceId
+                        + " Correlation ID: " + correlationId + " Timestamp: " + timestamp,
+                "error_codes", List.of(code), "timestamp", timestamp, "trace_id", traceId,
+                "correlation_id", correlationId, "error_uri", "https://login.microsoftonline.com/error?code=" + code));
+    }
+}

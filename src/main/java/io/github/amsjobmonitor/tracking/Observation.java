@@ -1,0 +1,32 @@
+package io.github.amsjobmonitor.tracking;
+
+import io.github.amsjobmonitor.ams.AmsJob;
+import io.github.amsjobmonitor.ams.JobState;
+import java.time.Instant;
+
+/**
+ * What one check learned about a tracked job. The routes choose on {@link #state()}:
+ * null with {@code found == false} means AMS does not know the job; null with {@code found == true}
+ * means AMS answered with a state this version does not know.
+ */
+public record Observation(TrackedJob tracked, AmsJob job, JobState state, boolean found, Instant observedAt) {
+
+    /** The first observation of a job counts as a change; the same state seen again does not. */
+    public boolean changed() {
+        return state != null && !state.name().equals(tracked.lastState());
+    }
+
+    public String jobId() {
+        return tracked.jobId();
+    }
+
+    /** For the log: {@code Queued -> Processing}, or {@code new -> Queued} on a job's first event. */
+    public String transition() {
+        return (tracked.lastState() == null ? "new" : tracked.lastState()) + " -> " + (state == null ? "?" : state.name());
+    }
+
+    /** The raw State integer AMS sent, for the log line about a state this version does not know. */
+    public Integer rawState() {
+        return job == null ? null : job.state();
+    }
+}

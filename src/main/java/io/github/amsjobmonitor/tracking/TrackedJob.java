@@ -1,0 +1,42 @@
+package io.github.amsjobmonitor.tracking;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A job being tracked, as it travels on the internal checks topic between two checks. Everything
+ * the next check needs lives here, not in the heap: the last state seen (to tell a change),
+ * the correlation data to echo, when the next check is due, and the producer's original record
+ * (for the dead-letter topic, should the job never be found).
+ *
+ * @param jobId            the AMS job ID (also the record key)
+ * @param jobName          the job's name as last seen, null before the first answer
+ * @param lastState        the state last published, null before the first observation
+ * @param correlationData  the producer's correlation data
+ * @param trackedSince     when the job ID was taken in (ISO-8601)
+ * @param dueAt            when the next check is due (ISO-8601)
+ * @param notFoundAttempts how many checks in a row found no such job
+ * @param input            the producer's original record, as text
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TrackedJob(
+        String jobId,
+        String jobName,
+        String lastState,
+        Map<String, String> correlationData,
+        String trackedSince,
+        String dueAt,
+        int notFoundAttempts,
+        String input) {
+
+    public TrackedJob {
+        correlationData = correlationData == null ? Map.of() : Map.copyOf(correlationData);
+    }
+
+    public Instant due() {
+        return Instant.parse(dueAt);
+    }
+}

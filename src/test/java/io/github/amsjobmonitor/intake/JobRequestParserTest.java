@@ -1,0 +1,85 @@
+package io.github.amsjobmonitor.intake;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class JobRequestParserTest {
+
+    private static final String ID = "nb:jid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11";
+
+    private final JobRequestParser parser = new JobRequestParser();
+
+    private JobRequest parse(String text) {
+        return parser.parse(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private RejectedInputException rejected(byte[] value) {
+        return assertThrows(RejectedInputException.class, () -> parser.parse(value));
+    }
+
+    @Test
+    void should_accept_a_bare_job_id() {
+        assertEquals(new JobRequest(ID, Map.of()), parse(ID));
+    }
+
+    @Test
+    void should_accept_a_bare_job_id_with_a_trailing_newline() {
+        assertEquals(new JobRequest(ID, Map.of()), parse(ID + "\n"));
+    }
+
+    @Test
+    void should_accept_json_with_correlation_data() {
+        JobRequest request = parse("{\"jobId\":\"" + ID + "\",\"correlationData\":{\"order\":\"42\",\"team\":\"media\"}}");
+        assertEquals(ID, request.jobId());
+        assertEquals(Map.of("order", "42", "team", "media"), request.correlationData());
+    }
+
+    @Test
+    void should_accept_json_without_correlation_data() {
+        assertEquals(new JobRequest(ID, Map.of()), parse("{\"jobId\":\"" + ID + "\"}"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"hello", "nb:jid:UUID:not-a-uuid", ID + "' or Id ne '", "{\"jobId\":\"12345\"}"})
+    void should_reject_what_is_not_a_job_id_as_invalid_job_id(String text) {
+        assertEquals(JobRequestParser.INVALID_JOB_ID, rejected(text.getBytes(StandardCharsets.UTF_8)).getCode());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"id\":\"" + ID + "\"}",
+            "{\"jobId\":42}",
+            "{\"jobId\":\"" + ID + "\",\"correlationData\":[\"a\"]}",
+            "{\"jobId\":\"" + ID + "\",\"correlationData\":{\"n\":1}}",
+            "{\"jobId\":\"" + ID + "\",\"correlationData\":{\"n\":{\"deep\":\"x\"}}}",
+            "{not json"})
+    void should_reject_malformed_json_as_invalid_input(String text) {
+        assertEquals(JobRequestParser.INVALID_INPUT, rejected(text.getBytes(StandardCharsets.UTF_8)).getCode());
+    }
+
+    @Test
+    void should_reject_an_empty_record() {
+        assertEquals(JobRequestParser.INVALID_INPUT, rejected(new byte[0]).getCode());
+        assertEquals(JobRequestParser.INVALID_INPUT, rejected(null).getCode());
+    }
+
+    @Test
+    void should_reject_invalid_utf8() {
+        RejectedInputException e = rejected(new byte[] {'n', 'b', (byte) 0xC3, (byte) 0x28});
+        assertEquals(JobRequestParser.INVALID_INPUT, e.getCode());
+        assertEquals("The record is not valid UTF-8 text.", e.getReason());
+    }
+
+    @Test
+    void should_reject_an_oversized_record_without_reading_it() {
+        byte[] big = new byte[200 * 1024];
+        java.util.Arrays.fill(big, (byte) 'a');
+        assertEquals(JobRequestParser.INVALID_INPUT, rejected(big).getCode());
+    }
+}

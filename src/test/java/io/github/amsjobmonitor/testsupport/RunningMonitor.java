@@ -1,0 +1,92 @@
+package io.github.amsjobmonitor.testsupport;
+
+import io.github.amsjobmonitor.Application;
+import io.github.amsjobmonitor.simulator.AmsSimulator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The monitor exactly as {@link Application} builds it (application.properties, routes/), started
+ * inside the test JVM against the shared broker and a simulator, with its own topic names so that
+ * test classes do not see each other's records.
+ */
+public final class RunningMonitor implements AutoCloseable {
+
+    private final Main main;
+    private final Topics topics;
+
+    private RunningMonitor(Main main, Topics topics) {
+        this.main = main;
+        this.topics = topics;
+    }
+
+    /** Topic names of one test, all with the same unique prefix. */
+    public record Topics(String jobIds, String jobStatus, String finished, String errored, String canceled,
+                         String deadLetter, String checks) {
+
+        public static Topics unique() {
+            String p = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
+            return new Topics(p + "job-ids", p + "job-status", p + "job-finished", p + "job-errored",
+                    p + "job-canceled", p + "job-ids.dlq", p + "job-checks");
+        }
+
+        public String[] all() {
+            return new String[] {jobIds, jobStatus, finished, errored, canceled, deadLetter, checks};
+        }
+    }
+
+    /** The settings a test gives the monitor: broker, simulator, topics, and a fast poll. */
+    public static Map<String, String> settings(AmsSimulator simulator, Topics topics) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("camel.component.kafka.brokers", SharedKafka.broker().bootstrapServers());
+        s.put("monitor.topic.job-ids", topics.jobIds());
+        s.put("monitor.topic.job-status", topics.jobStatus());
+        s.put("monitor.topic.job-finished", topics.finished());
+        s.put("monitor.topic.job-errored", topics.errored());
+        s.put("monitor.topic.job-canceled", topics.canceled());
+        s.put("monitor.topic.dead-letter", topics.deadLetter());
+        s.put("monitor.topic.checks", topics.checks());
+        s.put("monitor.group-id", "monitor-" + topics.checks());
+        s.put("monitor.checks.partitions", "3");
+        s.put("monitor.poll.interval", "200ms");
+        s.put("ams.api-url", simulator.apiUrl());
+        s.put("azure.ad.authority-host", simulator.baseUrl());
+        s.put("azure.ad.tenant-id", simulator.settings().tenant());
+        s.put("azure.ad.client-id", simulator.settings().clientId());
+        s.put("azure.ad.client-secret", simulator.settings().clientSecret());
+        return s;
+    }
+
+    public static RunningMonitor start(Map<String, String> settings, Topics topics) {
+        // the public topics exist before the monitor starts, as they would in production
+        SharedKafka.broker().createTopics(1, topics.jobIds(), topics.jobStatus(), topics.finished(), topics.errored(),
+                topics.canceled(), topics.deadLetter());
+        Main main = Application.newMain();
+        Properties overrides = new Properties();
+        overrides.putAll(settings);
+        main.setOverrideProperties(overrides);
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the monitor did not start", e);
+        }
+        return new RunningMonitor(main, topics);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}
