@@ -129,14 +129,19 @@ public class TokenProvider {
         }
     }
 
+    /** Decided on the name alone, without a DNS look-up: localhost or a loopback IP literal. */
     private static void requireLoopback(URI host) {
-        try {
-            if (!InetAddress.getByName(host.getHost()).isLoopbackAddress()) {
-                throw new IllegalArgumentException("azure.ad.authority-host may use http:// only for a loopback host, got "
-                        + host);
+        String name = host.getHost() == null ? "" : host.getHost().replaceAll("^\\[|]$", "");
+        boolean loopback = name.equalsIgnoreCase("localhost");
+        if (!loopback && (name.matches("[0-9.]+") || name.contains(":"))) {
+            try {
+                loopback = InetAddress.getByName(name).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                loopback = false;
             }
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("azure.ad.authority-host names an unknown host: " + host.getHost(), e);
+        }
+        if (!loopback) {
+            throw new IllegalArgumentException("azure.ad.authority-host may use http:// only for a loopback host, got " + host);
         }
     }
 }

@@ -1,0 +1,119 @@
+package io.github.amsjobmonitor.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The demo's two outside teams in one program: it registers sample jobs in the simulator, sends
+ * their IDs as a producer would (plus one bad record), and prints what a consumer of the monitor's
+ * topics sees, as it arrives, until stopped.
+ * <p>Arguments: {@code <bootstrap servers> <simulator base URL>}.
+ */
+public final class DemoClient {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private DemoClient() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String brokers = args[0];
+        String simulator = args[1];
+        Map<String, String> jobs = new LinkedHashMap<>();
+        jobs.put("FINISH", "promo-video-1080p");
+        jobs.put("ERROR", "corrupt-upload-4k");
+        jobs.put("CANCEL", "trailer-cancelled-by-editor");
+        jobs.put("LONG_RUNNING", "feature-film-master");
+        Map<String, String> ids = new LinkedHashMap<>();
+        HttpClient http = HttpClient.newHttpClient();
+        for (var job : jobs.entrySet()) {
+            String id = "nb:jid:UUID:" + UUID.randomUUID();
+            String body = JSON.writeValueAsString(Map.of("jobId", id, "name", job.getValue(), "scenario", job.getKey(),
+                    "stepMillis", 4000));
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(simulator + "/simulator/jobs"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() != 201) {
+                throw new IllegalStateException("the simulator refused a sample job: " + answer.body());
+            }
+            ids.put(id, job.getValue());
+        }
+
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new StringSerializer())) {
+            int n = 0;
+            for (String id : ids.keySet()) {
+                // half bare IDs, half JSON with correlation data, as producers may send either
+                String value = n++ % 2 == 0 ? id
+                        : JSON.writeValueAsString(Map.of("jobId", id, "correlationData", Map.of("ticket", "MEDIA-" + (100 + n))));
+                producer.send(new ProducerRecord<>("job-ids", value)).get();
+                System.out.printf("%s  sent      %s%n", now(), value);
+            }
+            String bad = "nb:jid:UUID:1234' or Id ne '";
+            producer.send(new ProducerRecord<>("job-ids", bad)).get();
+            System.out.printf("%s  sent      %s   (not a job ID: expect it on job-ids.dlq)%n%n", now(), bad);
+        }
+
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ConsumerConfig.GROUP_ID_CONFIG, "demo-viewer-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of("job-status", "job-finished", "job-errored", "job-canceled", "job-ids.dlq"));
+            while (true) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    System.out.println(describe(record, ids));
+                }
+            }
+        }
+    }
+
+    private static String describe(ConsumerRecord<String, byte[]> record, Map<String, String> names) throws Exception {
+        String value = new String(record.value(), StandardCharsets.UTF_8);
+        if (record.topic().equals("job-ids.dlq")) {
+            return String.format("%s  %-12s %s  %s: %s", now(), record.topic(), value,
+                    header(record, "monitor-error-code"), header(record, "monitor-error-reason"));
+        }
+        JsonNode event = JSON.readTree(value);
+        String previous = event.get("previousState").isNull() ? "new" : event.get("previousState").asText();
+        String line = String.format("%s  %-12s %s  %-28s %s -> %s", now(), record.topic(), record.key(),
+                names.getOrDefault(record.key(), ""), previous, event.get("state").asText());
+        if (!event.get("correlationData").isEmpty()) {
+            line += "  " + event.get("correlationData");
+        }
+        return line;
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String now() {
+        return LocalTime.now().format(CLOCK);
+    }
+}
