@@ -14,6 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +36,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class DemoClient {
 
+    private static final List<String> PUBLIC_TOPICS =
+            List.of("job-ids", "job-status", "job-finished", "job-errored", "job-canceled", "job-ids.dlq");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -47,6 +52,7 @@ public final class DemoClient {
         jobs.put("ERROR", "corrupt-upload-4k");
         jobs.put("CANCEL", "trailer-cancelled-by-editor");
         jobs.put("LONG_RUNNING", "feature-film-master");
+        createTopics(brokers);
         Map<String, String> ids = new LinkedHashMap<>();
         HttpClient http = HttpClient.newHttpClient();
         for (var job : jobs.entrySet()) {
@@ -83,12 +89,21 @@ public final class DemoClient {
                 ConsumerConfig.GROUP_ID_CONFIG, "demo-viewer-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of("job-status", "job-finished", "job-errored", "job-canceled", "job-ids.dlq"));
+            consumer.subscribe(PUBLIC_TOPICS.subList(1, PUBLIC_TOPICS.size()));
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     System.out.println(describe(record, ids));
                 }
             }
+        }
+    }
+
+    /** The public topics, as the operator would create them before the teams start. */
+    private static void createTopics(String brokers) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            var existing = admin.listTopics().names().get();
+            var missing = PUBLIC_TOPICS.stream().filter(t -> !existing.contains(t)).map(t -> new NewTopic(t, 1, (short) 1)).toList();
+            admin.createTopics(missing).all().get();
         }
     }
 

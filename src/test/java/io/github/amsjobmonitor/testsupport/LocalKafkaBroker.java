@@ -69,7 +69,12 @@ public final class LocalKafkaBroker {
             Files.createDirectories(dir);
             LocalKafkaBroker broker = new LocalKafkaBroker(dir, temp,
                     port == 0 ? freePort() : port, freePort(), defaultPartitions);
-            broker.startServer();
+            try {
+                broker.startServer();
+            } catch (RuntimeException e) {
+                broker.stop(); // deletes a temp dir
+                throw e;
+            }
             return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -130,8 +135,14 @@ public final class LocalKafkaBroker {
             format();
         }
         server = new KafkaRaftServer(new KafkaConfig(config()), Time.SYSTEM);
-        // Returns once the broker is unfenced, i.e. ready for clients.
-        server.startup();
+        try {
+            // Returns once the broker is unfenced, i.e. ready for clients.
+            server.startup();
+        } catch (RuntimeException e) {
+            // A half-started server (e.g. port taken) keeps non-daemon threads alive and the JVM with them.
+            shutdownServer();
+            throw new IllegalStateException("Kafka broker failed to start on " + bootstrapServers(), e);
+        }
         LOG.info("Kafka broker ready on {} (data {}) in {} ms",
                 bootstrapServers(), dataDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
     }

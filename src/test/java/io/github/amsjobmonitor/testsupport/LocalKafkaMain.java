@@ -12,7 +12,16 @@ public final class LocalKafkaMain {
     public static void main(String[] args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 9092;
         Path dataDir = Path.of(args.length > 1 ? args[1] : "target/kafka-data");
-        LocalKafkaBroker broker = LocalKafkaBroker.start(dataDir, port);
+        LocalKafkaBroker broker;
+        try {
+            broker = LocalKafkaBroker.start(dataDir, port);
+        } catch (RuntimeException e) {
+            // exit rather than linger: the demo script must not wait for a READY that never comes
+            System.err.println("KAFKA FAILED " + e.getMessage());
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.stop();
