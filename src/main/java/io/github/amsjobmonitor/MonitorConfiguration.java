@@ -19,6 +19,8 @@ import org.apache.camel.util.TimeUtils;
 /** The beans the routes call, by the names the routes use, with their settings from the configuration. */
 public class MonitorConfiguration implements CamelConfiguration {
 
+    static final Duration LONGEST_POLL_INTERVAL = Duration.ofMinutes(4);
+
     @BindToRegistry
     public Clock clock() {
         return Clock.systemUTC();
@@ -33,12 +35,19 @@ public class MonitorConfiguration implements CamelConfiguration {
             @PropertyInject("azure.ad.scope") String scope,
             @PropertyInject("monitor.token.connect-timeout") String connectTimeout,
             @PropertyInject("monitor.token.read-timeout") String readTimeout) {
+        required("azure.ad.tenant-id", tenantId, "the Entra ID tenant (directory) ID");
+        required("azure.ad.client-id", clientId, "the service principal's application (client) ID");
+        required("azure.ad.client-secret", clientSecret, "the service principal's secret");
         return new TokenProvider(authorityHost, tenantId, clientId, clientSecret, scope,
                 duration(connectTimeout), duration(readTimeout), Clock.systemUTC());
     }
 
     @BindToRegistry
-    public JobQuery jobQuery() {
+    public JobQuery jobQuery(@PropertyInject("ams.api-url") String apiUrl) {
+        required("ams.api-url", apiUrl, "the AMS v2 REST base, e.g. https://acct.restv2.westeurope.media.azure.net/api/");
+        if (!apiUrl.matches("https?://.+/")) {
+            throw new IllegalArgumentException("ams.api-url must be an http(s) URL ending in '/', got " + apiUrl);
+        }
         return new JobQuery();
     }
 
@@ -54,7 +63,12 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public DueCheckGate dueCheckGate(@PropertyInject("monitor.poll.interval") String pollInterval) {
-        return new DueCheckGate(Clock.systemUTC(), duration(pollInterval));
+        Duration interval = duration(pollInterval);
+        if (interval.compareTo(LONGEST_POLL_INTERVAL) > 0) {
+            // a check consumer waits up to one interval without polling Kafka; past max.poll.interval.ms (5 min) it is thrown out of its group
+            throw new IllegalArgumentException("monitor.poll.interval is " + pollInterval + "; it must be at most 4m");
+        }
+        return new DueCheckGate(Clock.systemUTC(), interval);
     }
 
     @BindToRegistry
@@ -79,6 +93,12 @@ public class MonitorConfiguration implements CamelConfiguration {
     public void configure(CamelContext camelContext) {
         // the checks topic must exist with its partitions before the check route's consumers start
         camelContext.getRegistry().lookupByNameAndType("checkTopic", CheckTopic.class).ensureExists();
+    }
+
+    private static void required(String key, String value, String meaning) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(key + " is required: " + meaning);
+        }
     }
 
     static Duration duration(String text) {

@@ -202,6 +202,23 @@ public final class AmsSimulator implements AutoCloseable {
         return jobs.requestCount();
     }
 
+    /** Sees each answered {@code Jobs()} query: for benchmarks that need more than {@link #recordedRequests()}. */
+    @FunctionalInterface
+    public interface JobsQueryListener {
+        /**
+         * Called on the simulator's request thread, so it must be quick and must not throw.
+         * @param jobIds the IDs the query's {@code $filter} names (several when joined by {@code or}),
+         *               empty for an unfiltered query
+         * @param at     the simulator clock's time of the query
+         */
+        void onJobsQuery(List<String> jobIds, Instant at);
+    }
+
+    /** Calls {@code listener} on every {@code Jobs()} query answered with 200; null removes it. */
+    public void onJobsQuery(JobsQueryListener listener) {
+        jobs.listener(listener);
+    }
+
     /** Requests to the token endpoint (any outcome). */
     public int tokenRequestCount() {
         return tokens.requestCount();

@@ -24,6 +24,7 @@ final class JobsEndpoint {
     private final Clock clock;
     private final AtomicInteger requests = new AtomicInteger();
     private final Deque<Integer> injectedFailures = new ArrayDeque<>();
+    private volatile AmsSimulator.JobsQueryListener listener;
 
     JobsEndpoint(JobCatalog catalog, TokenEndpoint tokens, Clock clock) {
         this.catalog = catalog;
@@ -103,9 +104,13 @@ final class JobsEndpoint {
         int top = top(UrlEncoded.single(query, "$top"));
         String filter = UrlEncoded.single(query, "$filter");
         Instant now = clock.instant();
+        List<String> ids = filter == null ? List.of() : ODataFilter.parse(filter).jobIds();
+        AmsSimulator.JobsQueryListener current = listener;
+        if (current != null) {
+            current.onJobsQuery(ids, now);
+        }
         List<JobEntity> found = filter == null ? catalog.observeAll(now)
-                : ODataFilter.parse(filter).jobIds().stream()
-                        .flatMap(id -> catalog.observe(id, now).stream()).toList();
+                : ids.stream().flatMap(id -> catalog.observe(id, now).stream()).toList();
         return Reply.json(200, CONTENT_TYPE, Reply.object("odata.metadata", apiUrl + "$metadata#Jobs",
                 "value", found.subList(0, Math.min(top, found.size()))));
     }
@@ -138,6 +143,10 @@ final class JobsEndpoint {
 
     private synchronized Integer nextInjectedFailure() {
         return injectedFailures.poll();
+    }
+
+    void listener(AmsSimulator.JobsQueryListener newListener) {
+        listener = newListener;
     }
 
     int requestCount() {
