@@ -7,6 +7,7 @@ import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
 import io.github.amsjobmonitor.intake.JobRequestParser;
 import io.github.amsjobmonitor.tracking.CheckTopic;
 import io.github.amsjobmonitor.tracking.DueCheckGate;
+import io.github.amsjobmonitor.tracking.DuplicateCheckFilter;
 import io.github.amsjobmonitor.tracking.JobTracker;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,8 +58,14 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public JobTracker jobTracker(@PropertyInject("monitor.poll.interval") String pollInterval) {
-        return new JobTracker(duration(pollInterval), Clock.systemUTC());
+    public JobTracker jobTracker(@PropertyInject("monitor.poll.interval") String pollInterval,
+                                 @PropertyInject("monitor.tracking.max-duration") String maxDuration) {
+        return new JobTracker(duration(pollInterval), duration(maxDuration), Clock.systemUTC());
+    }
+
+    @BindToRegistry
+    public DuplicateCheckFilter duplicateChecks(@PropertyInject("monitor.poll.interval") String pollInterval) {
+        return new DuplicateCheckFilter(duration(pollInterval), Clock.systemUTC());
     }
 
     @BindToRegistry

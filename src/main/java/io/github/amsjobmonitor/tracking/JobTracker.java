@@ -22,11 +22,24 @@ public class JobTracker {
 
     private final ObjectMapper json = new ObjectMapper();
     private final Duration pollInterval;
+    private final Duration maxTrackingDuration;
     private final Clock clock;
 
-    public JobTracker(Duration pollInterval, Clock clock) {
+    public JobTracker(Duration pollInterval, Duration maxTrackingDuration, Clock clock) {
         this.pollInterval = pollInterval;
+        this.maxTrackingDuration = maxTrackingDuration;
         this.clock = clock;
+    }
+
+    /** A job still not final after {@code monitor.tracking.max-duration} is no longer checked. */
+    public boolean isExpired(TrackedJob tracked) {
+        return Instant.parse(tracked.trackedSince()).plus(maxTrackingDuration).isBefore(clock.instant());
+    }
+
+    /** The dead-letter reason for a job whose tracking expired. */
+    public String expiryReason(TrackedJob tracked) {
+        return "Job " + tracked.jobId() + " was still " + (tracked.lastState() == null ? "unseen" : tracked.lastState())
+                + " after " + maxTrackingDuration + " of tracking (since " + tracked.trackedSince() + "); it is no longer checked.";
     }
 
     /** A newly requested job, due for its first check now. */
