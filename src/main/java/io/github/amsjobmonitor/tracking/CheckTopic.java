@@ -37,18 +37,39 @@ public class CheckTopic {
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         try (Admin admin = Admin.create(config)) {
-            NewTopic topic = new NewTopic(name, partitions, (short) -1)
-                    .configs(Map.of("cleanup.policy", "delete"));
-            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
-            LOG.info("Created the checks topic {} with {} partitions", name, partitions);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof TopicExistsException) {
-                LOG.debug("The checks topic {} exists", name);
+            if (created(admin)) {
+                LOG.info("Created the checks topic {} with {} partitions", name, partitions);
             } else {
-                LOG.warn("Could not create the checks topic {}: {}", name, e.getCause().toString());
+                warnIfMorePartitionsThanConsumers(admin);
             }
         } catch (Exception e) {
             LOG.warn("Could not create the checks topic {}: {}", name, e.toString());
+        }
+    }
+
+    private boolean created(Admin admin) throws Exception {
+        NewTopic topic = new NewTopic(name, partitions, (short) -1).configs(Map.of("cleanup.policy", "delete"));
+        try {
+            admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TopicExistsException) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private void warnIfMorePartitionsThanConsumers(Admin admin) {
+        try {
+            int existing = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(name).partitions().size();
+            if (existing > partitions) {
+                LOG.warn("The checks topic {} has {} partitions but monitor.checks.partitions is {}: some check consumers will "
+                        + "read two partitions and delay checks; set monitor.checks.partitions to {}", name, existing, partitions, existing);
+            }
+        } catch (Exception e) {
+            LOG.debug("Could not describe the checks topic {}: {}", name, e.toString());
         }
     }
 }
