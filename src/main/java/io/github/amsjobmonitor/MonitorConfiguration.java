@@ -9,6 +9,8 @@ import io.github.amsjobmonitor.tracking.CheckTopic;
 import io.github.amsjobmonitor.tracking.DueCheckGate;
 import io.github.amsjobmonitor.tracking.DuplicateCheckFilter;
 import io.github.amsjobmonitor.tracking.JobTracker;
+import io.github.amsjobmonitor.tracking.ProgressPolicy;
+import io.github.amsjobmonitor.tracking.ProgressReads;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.BindToRegistry;
@@ -59,8 +61,16 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public JobTracker jobTracker(@PropertyInject("monitor.poll.interval") String pollInterval,
-                                 @PropertyInject("monitor.tracking.max-duration") String maxDuration) {
-        return new JobTracker(duration(pollInterval), duration(maxDuration), Clock.systemUTC());
+                                 @PropertyInject("monitor.tracking.max-duration") String maxDuration,
+                                 @PropertyInject("monitor.progress.step") double progressStep,
+                                 @PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
+        return new JobTracker(duration(pollInterval), duration(maxDuration),
+                new ProgressPolicy(progressStep, duration(progressHeartbeat)), Clock.systemUTC());
+    }
+
+    @BindToRegistry
+    public ProgressReads progressReads(@PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
+        return new ProgressReads(duration(progressHeartbeat), Clock.systemUTC());
     }
 
     @BindToRegistry

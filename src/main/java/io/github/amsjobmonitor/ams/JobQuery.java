@@ -30,6 +30,14 @@ public class JobQuery {
         return "$filter=" + encode(filter) + "&$top=" + jobIds.size();
     }
 
+    /** The encoded path of a job's tasks, relative to the API base: {@code Jobs('<id>')/Tasks}. */
+    public String tasksPath(String jobId) {
+        if (!JobId.isValid(jobId)) {
+            throw new IllegalArgumentException("not an AMS job ID, refused before building a URL");
+        }
+        return "Jobs(" + encode("'" + jobId + "'") + ")/Tasks";
+    }
+
     private static String encode(String value) {
         // URLEncoder writes form encoding; a query wants %20 for spaces
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");

@@ -20,6 +20,7 @@ import java.util.UUID;
 public class JobEvents {
 
     public static final String STATE_CHANGED_TYPE = "io.github.amsjobmonitor.JobStateChanged";
+    public static final String PROGRESS_TYPE = "io.github.amsjobmonitor.JobProgress";
 
     private final ObjectMapper json = new ObjectMapper();
     private final URI source;
@@ -41,19 +42,33 @@ public class JobEvents {
                 AmsTimes.toInstant(job.endTime()),
                 AmsTimes.toInstant(job.lastModified()),
                 job.runningDuration(),
-                observation.tracked().correlationData());
+                observation.tracked().correlationData(),
+                observation.progress(),
+                observation.errors());
+    }
+
+    public CloudEvent progress(Observation observation) throws JsonProcessingException {
+        JobProgressEvent event = new JobProgressEvent(observation.jobId(), observation.job().name(), observation.progress(),
+                observation.observedAt().toString(), observation.tracked().correlationData());
+        return cloudEvent(eventId(event.jobId(), "progress@" + event.observedAt()), PROGRESS_TYPE, event.jobId(),
+                observation, json.writeValueAsBytes(event));
     }
 
     public CloudEvent stateChanged(Observation observation) throws JsonProcessingException {
         JobStatusEvent event = statusEvent(observation);
+        return cloudEvent(eventId(event.jobId(), event.state()), STATE_CHANGED_TYPE, event.jobId(), observation,
+                json.writeValueAsBytes(event));
+    }
+
+    private CloudEvent cloudEvent(String id, String type, String jobId, Observation observation, byte[] data) {
         return CloudEventBuilder.v1()
-                .withId(eventId(event.jobId(), event.state()))
+                .withId(id)
                 .withSource(source)
-                .withType(STATE_CHANGED_TYPE)
-                .withSubject(event.jobId())
+                .withType(type)
+                .withSubject(jobId)
                 .withTime(observation.observedAt().atOffset(ZoneOffset.UTC))
                 .withDataContentType("application/json")
-                .withData(json.writeValueAsBytes(event))
+                .withData(data)
                 .build();
     }
 

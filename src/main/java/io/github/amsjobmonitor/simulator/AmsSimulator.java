@@ -30,7 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loopback stand-in for Azure Media Services v2 (the {@code Jobs()} query) and for the Entra ID v2
+ * A loopback stand-in for Azure Media Services v2 (the {@code Jobs()} query and
+ * {@code Jobs('<id>')/Tasks}) and for the Entra ID v2
  * token endpoint of its tenant, in one HTTP server. The real AMS v2 is retired, so tests and the
  * demo run against this. Job states follow their scenario on the given {@link Clock}.
  */
@@ -166,6 +167,29 @@ public final class AmsSimulator implements AutoCloseable {
         return catalog.observe(jobId, clock.instant());
     }
 
+    /**
+     * The job's tasks as {@code Jobs('<id>')/Tasks} would show them now (with any pinned progress);
+     * empty if the job is unknown or not yet visible.
+     */
+    public Optional<List<TaskEntity>> currentTasks(String jobId) {
+        return catalog.observeTasks(jobId, clock.instant());
+    }
+
+    /**
+     * Pins the {@code Progress} of each of the job's tasks ({@code perTaskProgress[i]} for task i, one
+     * value per task, each 0..100) until {@link #clearProgress} or the job is registered again. Task
+     * states, times and error details still follow the scenario.
+     * @throws IllegalArgumentException for an unknown job, a wrong number of values or one out of range
+     */
+    public void setProgress(String jobId, double... perTaskProgress) {
+        catalog.pinProgress(jobId, perTaskProgress);
+    }
+
+    /** Lets the job's task progress follow its scenario's curves again. */
+    public void clearProgress(String jobId) {
+        catalog.unpinProgress(jobId);
+    }
+
     public void removeAllJobs() {
         catalog.clear();
     }
@@ -200,6 +224,11 @@ public final class AmsSimulator implements AutoCloseable {
     /** Requests to {@code Jobs()} (any outcome). */
     public int jobsRequestCount() {
         return jobs.requestCount();
+    }
+
+    /** Requests to {@code Jobs('<id>')/Tasks} (any outcome). */
+    public int tasksRequestCount() {
+        return jobs.taskRequestCount();
     }
 
     /** Sees each answered {@code Jobs()} query: for benchmarks that need more than {@link #recordedRequests()}. */
@@ -369,6 +398,7 @@ public final class AmsSimulator implements AutoCloseable {
         System.out.println("  azure.ad.tenant-id      = " + settings.tenant());
         System.out.println("  azure.ad.client-id      = " + settings.clientId());
         System.out.println("  token endpoint          = " + simulator.tokenUrl());
+        System.out.println("  a job's tasks           = GET " + simulator.apiUrl() + "Jobs('<job id>')/Tasks");
         System.out.println("  register a job          = POST " + simulator.baseUrl() + ControlEndpoint.PATH
                 + " {\"jobId\":\"nb:jid:UUID:...\",\"name\":\"...\",\"scenario\":\"FINISH\",\"stepMillis\":2000}");
         stopped.await();

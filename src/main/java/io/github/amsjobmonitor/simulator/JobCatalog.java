@@ -1,18 +1,21 @@
 package io.github.amsjobmonitor.simulator;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The simulated account's jobs, in registration order. Thread-safe. */
+/** The simulated account's jobs, in registration order, with any task progress a test pinned. Thread-safe. */
 final class JobCatalog {
 
     private final Map<String, SimulatedJob> jobs = new LinkedHashMap<>();
+    private final Map<String, double[]> pinnedProgress = new HashMap<>();
 
     synchronized void add(SimulatedJob job) {
         jobs.put(job.id(), job);
+        pinnedProgress.remove(job.id());
     }
 
     synchronized Optional<JobEntity> observe(String id, Instant now) {
@@ -24,7 +27,34 @@ final class JobCatalog {
         return jobs.values().stream().flatMap(job -> job.observeAt(now).stream()).toList();
     }
 
+    synchronized Optional<List<TaskEntity>> observeTasks(String id, Instant now) {
+        SimulatedJob job = jobs.get(id);
+        return job == null ? Optional.empty() : job.observeTasksAt(now, pinnedProgress.get(id));
+    }
+
+    synchronized void pinProgress(String id, double[] progress) {
+        SimulatedJob job = jobs.get(id);
+        if (job == null) {
+            throw new IllegalArgumentException("no such job: " + id);
+        }
+        if (progress.length != job.taskCount()) {
+            throw new IllegalArgumentException(job.id() + " has " + job.taskCount() + " tasks, got "
+                    + progress.length + " progress values");
+        }
+        for (double value : progress) {
+            if (!(value >= 0.0 && value <= 100.0)) {
+                throw new IllegalArgumentException("progress must be within 0..100: " + value);
+            }
+        }
+        pinnedProgress.put(id, progress.clone());
+    }
+
+    synchronized void unpinProgress(String id) {
+        pinnedProgress.remove(id);
+    }
+
     synchronized void clear() {
         jobs.clear();
+        pinnedProgress.clear();
     }
 }

@@ -9,20 +9,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The AMS v2 {@code Jobs()} query, with the header, token and {@code $filter} checks of the real
- * service. Paths are relative to the API base ({@code Jobs()}, {@code Jobs('id')/Tasks}).
+ * The AMS v2 {@code Jobs()} query and {@code Jobs('<id>')/Tasks}, with the header, token and
+ * {@code $filter} checks of the real service. Paths are relative to the API base and already
+ * percent-decoded, so {@code Jobs(%27nb%3Ajid%3A...%27)/Tasks} arrives as {@code Jobs('nb:jid:...')/Tasks}.
  */
 final class JobsEndpoint {
 
     static final String CONTENT_TYPE = "application/json;odata=minimalmetadata;streaming=true;charset=utf-8";
     static final int MAX_TOP = 1000;
+    private static final Pattern TASKS_PATH = Pattern.compile("Jobs\\((.*)\\)/Tasks(?:\\(\\))?");
 
     private final JobCatalog catalog;
     private final TokenEndpoint tokens;
     private final Clock clock;
     private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger taskRequests = new AtomicInteger();
     private final Deque<Integer> injectedFailures = new ArrayDeque<>();
     private volatile AmsSimulator.JobsQueryListener listener;
 
@@ -42,18 +47,22 @@ final class JobsEndpoint {
 
     private Reply answer(String method, String relativePath, String rawQuery, Headers headers, String apiUrl) {
         boolean jobsQuery = relativePath.equals("Jobs()") || relativePath.equals("Jobs");
+        Matcher tasksPath = TASKS_PATH.matcher(relativePath);
+        boolean tasksQuery = !jobsQuery && tasksPath.matches();
         if (jobsQuery) {
             requests.incrementAndGet();
+        } else if (tasksQuery) {
+            taskRequests.incrementAndGet();
         }
         Integer failure = nextInjectedFailure();
         if (failure != null) {
             return error(failure, failure == 503 ? "Server is busy. Please try again later." : "Simulated failure.");
         }
-        if (!jobsQuery) {
+        if (!jobsQuery && !tasksQuery) {
             return error(404, "Resource not found for the segment '" + relativePath + "'.");
         }
         if (!"GET".equals(method)) {
-            return error(405, "The HTTP verb " + method + " is not allowed on Jobs.");
+            return error(405, "The HTTP verb " + method + " is not allowed on " + (jobsQuery ? "Jobs." : "Tasks."));
         }
         String authorization = headers.getFirst("Authorization");
         if (authorization == null || !authorization.startsWith("Bearer ")
@@ -66,7 +75,7 @@ final class JobsEndpoint {
             return error(400, headerProblem);
         }
         try {
-            return jobs(rawQuery, apiUrl);
+            return jobsQuery ? jobs(rawQuery, apiUrl) : tasks(tasksPath.group(1), rawQuery, apiUrl);
         } catch (IllegalArgumentException e) {
             return error(400, e.getMessage());
         }
@@ -115,6 +124,23 @@ final class JobsEndpoint {
                 "value", found.subList(0, Math.min(top, found.size()))));
     }
 
+    /** {@code key} is what stands between the parentheses of {@code Jobs(...)}: a quoted job ID. */
+    private Reply tasks(String key, String rawQuery, String apiUrl) {
+        for (String option : UrlEncoded.parse(rawQuery).keySet()) {
+            if (option.startsWith("$")) {
+                throw new IllegalArgumentException("The query option '" + option + "' is not supported by the simulator.");
+            }
+        }
+        String jobId = key.length() > 2 && key.startsWith("'") && key.endsWith("'") ? key.substring(1, key.length() - 1) : "";
+        if (!SimulatedJob.ID_PATTERN.matcher(jobId).matches()) {
+            throw new IllegalArgumentException("Bad Request - Error in query syntax.");
+        }
+        return catalog.observeTasks(jobId, clock.instant())
+                .map(tasks -> Reply.json(200, CONTENT_TYPE, Reply.object("odata.metadata", apiUrl + "$metadata#Tasks",
+                        "value", tasks)))
+                .orElseGet(() -> error(404, "Resource not found for the segment 'Jobs'."));
+    }
+
     private static int top(String value) {
         if (value == null) {
             return MAX_TOP;
@@ -153,7 +179,12 @@ final class JobsEndpoint {
         return requests.get();
     }
 
+    int taskRequestCount() {
+        return taskRequests.get();
+    }
+
     void resetCounters() {
         requests.set(0);
+        taskRequests.set(0);
     }
 }

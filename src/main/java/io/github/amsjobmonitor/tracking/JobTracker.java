@@ -3,6 +3,8 @@ package io.github.amsjobmonitor.tracking;
 import io.github.amsjobmonitor.ams.AmsJob;
 import io.github.amsjobmonitor.ams.JobState;
 import io.github.amsjobmonitor.ams.JobsPage;
+import io.github.amsjobmonitor.ams.TasksPage;
+import io.github.amsjobmonitor.events.JobError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.amsjobmonitor.intake.JobRequest;
 import io.github.amsjobmonitor.intake.RejectedInputException;
@@ -10,7 +12,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 /**
  * Decides what a check means for a tracked job and when the next one is due. The schedule itself
@@ -23,11 +27,13 @@ public class JobTracker {
     private final ObjectMapper json = new ObjectMapper();
     private final Duration pollInterval;
     private final Duration maxTrackingDuration;
+    private final ProgressPolicy progressPolicy;
     private final Clock clock;
 
-    public JobTracker(Duration pollInterval, Duration maxTrackingDuration, Clock clock) {
+    public JobTracker(Duration pollInterval, Duration maxTrackingDuration, ProgressPolicy progressPolicy, Clock clock) {
         this.pollInterval = pollInterval;
         this.maxTrackingDuration = maxTrackingDuration;
+        this.progressPolicy = progressPolicy;
         this.clock = clock;
     }
 
@@ -45,7 +51,7 @@ public class JobTracker {
     /** A newly requested job, due for its first check now. */
     public TrackedJob startTracking(JobRequest request, String input) {
         String now = clock.instant().toString();
-        return new TrackedJob(request.jobId(), null, null, request.correlationData(), now, now, 0, input);
+        return TrackedJob.start(request.jobId(), request.correlationData(), now, input);
     }
 
     /** Reads a record of the checks topic; one that is not a tracking record goes to the dead-letter topic. */
@@ -76,20 +82,41 @@ public class JobTracker {
         return new Observation(tracked, job.get(), state, true, now);
     }
 
+    /**
+     * Adds what the job's tasks tell: progress (the mean of the tasks', never below what was last
+     * published) and whether a progress event is due; for a job in Error, the tasks' error details.
+     */
+    public Observation withTasks(Observation observation, TasksPage tasks) {
+        List<JobError> errors = tasks.value().stream()
+                .flatMap(task -> task.errorDetails().stream().map(e -> new JobError(e.code(), e.message(), task.name())))
+                .toList();
+        OptionalDouble mean = tasks.meanProgress();
+        if (observation.state() != JobState.Processing || mean.isEmpty()) {
+            return new Observation(observation.tracked(), observation.job(), observation.state(), observation.found(),
+                    observation.observedAt(), null, errors, false);
+        }
+        TrackedJob tracked = observation.tracked();
+        double progress = tracked.lastProgress() == null ? mean.getAsDouble() : Math.max(mean.getAsDouble(), tracked.lastProgress());
+        Instant lastAt = tracked.lastProgressAt() == null ? null : Instant.parse(tracked.lastProgressAt());
+        boolean due = progressPolicy.isEventDue(tracked.lastProgress(), lastAt, progress, observation.observedAt());
+        return new Observation(tracked, observation.job(), observation.state(), observation.found(), observation.observedAt(),
+                progress, errors, due);
+    }
+
     /** The record for the next check, one poll interval from now, remembering what was seen. */
     public TrackedJob nextCheck(Observation observation) {
         TrackedJob tracked = observation.tracked();
         String lastState = observation.state() != null ? observation.state().name() : tracked.lastState();
         String name = observation.job() != null ? observation.job().name() : tracked.jobName();
-        return new TrackedJob(tracked.jobId(), name, lastState, tracked.correlationData(), tracked.trackedSince(),
-                dueIn(pollInterval), 0, tracked.input());
+        TrackedJob next = tracked.seen(name, lastState).dueAt(dueIn(pollInterval));
+        return observation.progressEventDue()
+                ? next.progressPublished(observation.progress(), observation.observedAt().toString())
+                : next;
     }
 
     /** The record for another try after a check that found no such job. */
     public TrackedJob notFoundAgain(Observation observation) {
-        TrackedJob tracked = observation.tracked();
-        return new TrackedJob(tracked.jobId(), tracked.jobName(), tracked.lastState(), tracked.correlationData(),
-                tracked.trackedSince(), dueIn(pollInterval), tracked.notFoundAttempts() + 1, tracked.input());
+        return observation.tracked().notFoundOnceMore().dueAt(dueIn(pollInterval));
     }
 
     /**
@@ -97,8 +124,7 @@ public class JobTracker {
      * is one poll interval, so retries never overtake or hold up the regular checks on the topic.
      */
     public TrackedJob retryLater(TrackedJob tracked) {
-        return new TrackedJob(tracked.jobId(), tracked.jobName(), tracked.lastState(), tracked.correlationData(),
-                tracked.trackedSince(), dueIn(pollInterval), tracked.notFoundAttempts(), tracked.input());
+        return tracked.dueAt(dueIn(pollInterval));
     }
 
     private String dueIn(Duration wait) {

@@ -2,14 +2,22 @@ package io.github.amsjobmonitor.tracking;
 
 import io.github.amsjobmonitor.ams.AmsJob;
 import io.github.amsjobmonitor.ams.JobState;
+import io.github.amsjobmonitor.events.JobError;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What one check learned about a tracked job. The routes choose on {@link #state()}:
  * null with {@code found == false} means AMS does not know the job; null with {@code found == true}
- * means AMS answered with a state this version does not know.
+ * means AMS answered with a state this version does not know. {@code progress} and {@code errors}
+ * come from the job's tasks when they were read (Processing, Error).
  */
-public record Observation(TrackedJob tracked, AmsJob job, JobState state, boolean found, Instant observedAt) {
+public record Observation(TrackedJob tracked, AmsJob job, JobState state, boolean found, Instant observedAt,
+                          Double progress, List<JobError> errors, boolean progressEventDue) {
+
+    public Observation(TrackedJob tracked, AmsJob job, JobState state, boolean found, Instant observedAt) {
+        this(tracked, job, state, found, observedAt, null, List.of(), false);
+    }
 
     /** The first observation of a job counts as a change; the same state seen again does not. */
     public boolean changed() {

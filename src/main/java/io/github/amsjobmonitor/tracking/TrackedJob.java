@@ -19,6 +19,8 @@ import java.util.Map;
  * @param dueAt            when the next check is due (ISO-8601)
  * @param notFoundAttempts how many checks in a row found no such job
  * @param input            the producer's original record, as text
+ * @param lastProgress     the progress (0..100) last published on the progress topic, null before
+ * @param lastProgressAt   when it was published (ISO-8601), null before
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,10 +32,38 @@ public record TrackedJob(
         String trackedSince,
         String dueAt,
         int notFoundAttempts,
-        String input) {
+        String input,
+        Double lastProgress,
+        String lastProgressAt) {
 
     public TrackedJob {
         correlationData = correlationData == null ? Map.of() : Map.copyOf(correlationData);
+    }
+
+    /** A newly requested job: nothing seen yet, due now. */
+    public static TrackedJob start(String jobId, Map<String, String> correlationData, String now, String input) {
+        return new TrackedJob(jobId, null, null, correlationData, now, now, 0, input, null, null);
+    }
+
+    /** The same job with its next check due at {@code dueAt}. */
+    public TrackedJob dueAt(String newDueAt) {
+        return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, newDueAt, notFoundAttempts, input,
+                lastProgress, lastProgressAt);
+    }
+
+    /** The same job after a check that saw it: name and state as seen, not-found count reset. */
+    public TrackedJob seen(String name, String state) {
+        return new TrackedJob(jobId, name, state, correlationData, trackedSince, dueAt, 0, input, lastProgress, lastProgressAt);
+    }
+
+    public TrackedJob notFoundOnceMore() {
+        return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts + 1, input,
+                lastProgress, lastProgressAt);
+    }
+
+    public TrackedJob progressPublished(double progress, String at) {
+        return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts, input,
+                progress, at);
     }
 
     public Instant due() {

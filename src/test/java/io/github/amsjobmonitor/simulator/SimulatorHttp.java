@@ -46,7 +46,21 @@ final class SimulatorHttp {
 
     /** A Jobs() request with every header AMS wants; tests remove or change some. */
     HttpRequest.Builder jobsRequest(String query) {
-        return HttpRequest.newBuilder(URI.create(simulator.apiUrl() + "Jobs()" + (query == null ? "" : "?" + query)))
+        return apiRequest("Jobs()" + (query == null ? "" : "?" + query));
+    }
+
+    /** A Jobs('<id>')/Tasks request, the ID quoted and percent-encoded as the monitor sends it. */
+    HttpRequest.Builder tasksRequest(String jobId) {
+        return apiRequest("Jobs(" + encode("'" + jobId + "'") + ")/Tasks");
+    }
+
+    HttpResponse<String> tasks(String jobId) {
+        return send(tasksRequest(jobId).build());
+    }
+
+    /** A request to {@code pathAndQuery} under the API base, with every header AMS wants. */
+    HttpRequest.Builder apiRequest(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create(simulator.apiUrl() + pathAndQuery))
                 .header("Authorization", "Bearer " + accessToken())
                 .header("x-ms-version", "2.19")
                 .header("Accept", "application/json")

@@ -146,10 +146,11 @@ class SimulatorJobsApiTest {
     }
 
     @Test
-    void should_answer_404_to_tasks_for_now() {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(simulator.apiUrl() + "Jobs('" + JOB_A + "')/Tasks")).build();
-
-        assertOdataError(404, http.send(request));
+    void should_answer_404_to_an_unknown_segment() {
+        assertOdataError(404, http.send(http.apiRequest("Jobs('" + JOB_A + "')/OutputMediaAssets").build()));
+        assertOdataError(404, http.send(http.apiRequest("Assets()").build()));
+        assertEquals(0, simulator.jobsRequestCount());
+        assertEquals(0, simulator.tasksRequestCount());
     }
 
     @Test

@@ -25,7 +25,8 @@ class JobTrackerTest {
     private static final String ID = "nb:jid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11";
     private static final Instant NOW = Instant.parse("2026-11-26T14:00:00Z");
 
-    private final JobTracker tracker = new JobTracker(Duration.ofSeconds(15), Duration.ofHours(48), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final JobTracker tracker = new JobTracker(Duration.ofSeconds(15), Duration.ofHours(48),
+            new ProgressPolicy(5, Duration.ofSeconds(30)), Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static JobsPage page(Integer state) {
         return new JobsPage(List.of(new AmsJob(ID, "encode", null, null, null, null, 0.0, state)));
@@ -86,7 +87,7 @@ class JobTrackerTest {
         TrackedJob fresh = tracker.startTracking(new JobRequest(ID, Map.of()), ID);
         assertFalse(tracker.isExpired(fresh));
         TrackedJob old = new TrackedJob(ID, "encode", "Processing", Map.of(), NOW.minus(Duration.ofHours(49)).toString(),
-                NOW.toString(), 0, ID);
+                NOW.toString(), 0, ID, null, null);
         assertTrue(tracker.isExpired(old));
         assertTrue(tracker.expiryReason(old).contains("still Processing after PT48H"), tracker.expiryReason(old));
     }

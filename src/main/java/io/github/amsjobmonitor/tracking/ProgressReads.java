@@ -1,0 +1,41 @@
+package io.github.amsjobmonitor.tracking;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+/**
+ * Task reads (for progress) are extra requests on an account that AMS throttles; state checks
+ * matter more. When a task read is throttled (429, or 503 "Server is busy"), task reads pause for a
+ * while (the server's {@code Retry-After} when given, else one progress heartbeat) and the checks
+ * go on without progress.
+ */
+public class ProgressReads {
+
+    private final Duration pause;
+    private final Clock clock;
+    private volatile Instant pausedUntil = Instant.MIN;
+
+    public ProgressReads(Duration pause, Clock clock) {
+        this.pause = pause;
+        this.clock = clock;
+    }
+
+    public boolean isPaused() {
+        return clock.instant().isBefore(pausedUntil);
+    }
+
+    /** Called with the failure of a task read; pauses task reads if it was throttling. */
+    public void failed(Exception failure) {
+        if (failure instanceof HttpOperationFailedException http
+                && (http.getStatusCode() == 429 || http.getStatusCode() == 503)) {
+            Duration wait = pause;
+            String retryAfter = http.getResponseHeaders() == null ? null : http.getResponseHeaders().get("Retry-After");
+            if (retryAfter != null && retryAfter.matches("\\d{1,5}")) {
+                wait = Duration.ofSeconds(Long.parseLong(retryAfter));
+            }
+            pausedUntil = clock.instant().plus(wait);
+        }
+    }
+}
