@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -73,7 +74,7 @@ public class JobTracker {
 
     /** Reads the AMS answer for one tracked job. */
     public Observation observe(TrackedJob tracked, JobsPage page) {
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Optional<AmsJob> job = page.value().stream().filter(j -> tracked.jobId().equalsIgnoreCase(j.id())).findFirst();
         if (job.isEmpty()) {
             return new Observation(tracked, null, null, false, now);
@@ -96,7 +97,8 @@ public class JobTracker {
                     observation.observedAt(), null, errors, false);
         }
         TrackedJob tracked = observation.tracked();
-        double progress = tracked.lastProgress() == null ? mean.getAsDouble() : Math.max(mean.getAsDouble(), tracked.lastProgress());
+        double seen = Math.round(mean.getAsDouble() * 100) / 100.0;
+        double progress = tracked.lastProgress() == null ? seen : Math.max(seen, tracked.lastProgress());
         Instant lastAt = tracked.lastProgressAt() == null ? null : Instant.parse(tracked.lastProgressAt());
         boolean due = progressPolicy.isEventDue(tracked.lastProgress(), lastAt, progress, observation.observedAt());
         return new Observation(tracked, observation.job(), observation.state(), observation.found(), observation.observedAt(),

@@ -37,8 +37,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class DemoClient {
 
     private static final List<String> PUBLIC_TOPICS =
-            List.of("job-ids", "job-status", "job-finished", "job-errored", "job-canceled", "job-ids.dlq");
+            List.of("job-ids", "job-status", "job-finished", "job-errored", "job-canceled", "job-progress", "job-ids.dlq");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final boolean RAW = "1".equals(System.getenv("DEMO_RAW"));
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private DemoClient() {
@@ -92,7 +93,9 @@ public final class DemoClient {
             consumer.subscribe(PUBLIC_TOPICS.subList(1, PUBLIC_TOPICS.size()));
             while (true) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    System.out.println(describe(record, ids));
+                    // DEMO_RAW=1 shows the records as they are on the topics
+                    System.out.println(RAW ? record.topic() + " " + record.key() + " " + new String(record.value(), StandardCharsets.UTF_8)
+                            : describe(record, ids));
                 }
             }
         }
@@ -114,11 +117,24 @@ public final class DemoClient {
                     header(record, "monitor-error-code"), header(record, "monitor-error-reason"));
         }
         JsonNode event = JSON.readTree(value);
+        if (record.topic().equals("job-progress")) {
+            return String.format("%s  %-12s %s  %-28s %5.1f %%", now(), record.topic(), record.key(),
+                    names.getOrDefault(record.key(), ""), event.get("progress").asDouble());
+        }
         String previous = event.get("previousState").isNull() ? "new" : event.get("previousState").asText();
         String line = String.format("%s  %-12s %s  %-28s %s -> %s", now(), record.topic(), record.key(),
                 names.getOrDefault(record.key(), ""), previous, event.get("state").asText());
+        if (event.has("progress")) {
+            line += String.format(" at %.1f %%", event.get("progress").asDouble());
+        }
         if (!event.get("correlationData").isEmpty()) {
             line += "  " + event.get("correlationData");
+        }
+        if (event.has("errors")) {
+            for (JsonNode error : event.get("errors")) {
+                line += String.format("%n%12s%s (task %s): %s", "", error.get("code").asText(), error.get("task").asText(),
+                        error.get("message").asText());
+            }
         }
         return line;
     }
