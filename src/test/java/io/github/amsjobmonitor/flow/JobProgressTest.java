@@ -143,6 +143,22 @@ class JobProgressTest {
         assertEquals(event, statusEvent(FAILING, "Error"));
     }
 
+    @Test
+    void should_read_tasks_with_the_contract_headers_and_only_for_processing_or_failed_jobs() {
+        List<io.github.amsjobmonitor.simulator.RecordedRequest> reads = simulator.recordedRequests().stream()
+                .filter(r -> r.pathAndQuery().contains("/Tasks")).toList();
+        assertTrue(reads.size() >= 10, "task reads: " + reads.size());
+        for (var read : reads) {
+            assertEquals(200, read.status(), read.pathAndQuery());
+            assertEquals("2.19", read.header("x-ms-version"));
+            assertEquals("application/json", read.header("Accept"));
+            assertEquals("1.0;NetFx", read.header("DataServiceVersion"));
+            assertEquals("3.0;NetFx", read.header("MaxDataServiceVersion"));
+            assertTrue(read.header("Authorization").startsWith("Bearer "));
+        }
+        assertEquals(1, simulator.tokenRequestCount());
+    }
+
     private static void awaitTwoMoreTaskReads() {
         int target = simulator.tasksRequestCount() + 2;
         long deadline = System.nanoTime() + WAIT.toNanos();
