@@ -128,6 +128,21 @@ public final class LocalKafkaBroker {
         startServer();
     }
 
+    /**
+     * Shuts the broker down but keeps its port and data, so that {@link #resume()} brings the same broker
+     * back: for an outage of a chosen length (clients see connection refused in between).
+     */
+    public synchronized void halt() {
+        shutdownServer();
+    }
+
+    /** Starts a {@link #halt() halted} broker again on the same port and data dir. */
+    public synchronized void resume() {
+        if (server == null) {
+            startServer();
+        }
+    }
+
     private synchronized void startServer() {
         long t0 = System.nanoTime();
         // Formatting twice would fail, and the restarted broker must find its own cluster id.

@@ -41,8 +41,13 @@ public final class RunningMonitor implements AutoCloseable {
 
     /** The settings a test gives the monitor: broker, simulator, topics, and a fast poll. */
     public static Map<String, String> settings(AmsSimulator simulator, Topics topics) {
+        return settings(simulator, topics, SharedKafka.broker());
+    }
+
+    /** As {@link #settings(AmsSimulator, Topics)}, against another broker than the shared one. */
+    public static Map<String, String> settings(AmsSimulator simulator, Topics topics, LocalKafkaBroker broker) {
         Map<String, String> s = new LinkedHashMap<>();
-        s.put("camel.component.kafka.brokers", SharedKafka.broker().bootstrapServers());
+        s.put("camel.component.kafka.brokers", broker.bootstrapServers());
         s.put("monitor.topic.job-ids", topics.jobIds());
         s.put("monitor.topic.job-status", topics.jobStatus());
         s.put("monitor.topic.job-finished", topics.finished());
@@ -53,6 +58,8 @@ public final class RunningMonitor implements AutoCloseable {
         s.put("monitor.group-id", "monitor-" + topics.checks());
         s.put("monitor.checks.partitions", "3");
         s.put("monitor.poll.interval", "200ms");
+        // many monitors start in one test run: the management server only where a test asks for it
+        s.put("camel.management.enabled", "false");
         s.put("ams.api-url", simulator.apiUrl());
         s.put("azure.ad.authority-host", simulator.baseUrl());
         s.put("azure.ad.tenant-id", simulator.settings().tenant());
@@ -62,9 +69,12 @@ public final class RunningMonitor implements AutoCloseable {
     }
 
     public static RunningMonitor start(Map<String, String> settings, Topics topics) {
-        // the public topics exist before the monitor starts, as they would in production
-        SharedKafka.broker().createTopics(1, topics.jobIds(), topics.jobStatus(), topics.finished(), topics.errored(),
-                topics.canceled(), topics.deadLetter());
+        return start(settings, topics, SharedKafka.broker());
+    }
+
+    /** As {@link #start(Map, Topics)}, against another broker than the shared one (settings made for it). */
+    public static RunningMonitor start(Map<String, String> settings, Topics topics, LocalKafkaBroker broker) {
+        createPublicTopics(broker, topics);
         Main main = Application.newMain();
         Properties overrides = new Properties();
         overrides.putAll(settings);
@@ -75,6 +85,12 @@ public final class RunningMonitor implements AutoCloseable {
             throw new IllegalStateException("the monitor did not start", e);
         }
         return new RunningMonitor(main, topics);
+    }
+
+    /** The public topics, with one partition each: they exist before the monitor starts, as they would in production. */
+    public static void createPublicTopics(LocalKafkaBroker broker, Topics topics) {
+        broker.createTopics(1, topics.jobIds(), topics.jobStatus(), topics.finished(), topics.errored(),
+                topics.canceled(), topics.deadLetter());
     }
 
     public CamelContext context() {
