@@ -3,7 +3,6 @@ package io.github.amsjobmonitor.tracking;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -11,66 +10,100 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Collapses the duplicate check chains that at-least-once delivery can create. When a consumer
- * dies after writing a job's next check but before committing the record it came from, the new
- * owner of the partition checks that record again and writes a second next check: from then on
- * the job would be checked twice per interval.
+ * dies after writing a job's next check (or its first one, for a new job ID) but before committing
+ * the record it came from, whoever reads that record again checks the job again and starts a
+ * second chain: from then on the job would be checked twice per interval.
  *
- * <p>Such duplicates only arise from records read again after a partition changes hands (or after
- * a seek back on error), and both chains reach the new owner within about one interval. So for a
- * few intervals after a partition starts at an offset that does not follow the last one seen, this
- * filter remembers when each job was last checked, and a check of the same job less than one
- * interval after the previous one is a duplicate: its chain ends there. A job's own chain never
- * comes sooner, since each next check is due one interval after its check was written. Outside
- * those windows nothing is kept, so memory does not grow with the number of tracked jobs.
+ * <p>The rule needs no timing: a record written before the start of the job's latest completed
+ * check is stale, since that check has already written the job's next record. So a check record
+ * whose Kafka timestamp is older than that is dropped, and a job ID read again after such a check
+ * is not tracked a second time. A check counts only once its outcome is written
+ * ({@link #checked}): a check whose write failed leaves its record to be read again, and that
+ * record must not be taken for a duplicate.
+ *
+ * <p>Applying it takes memory per job, so it is applied only while duplicates can arise: from the
+ * moment a partition (of job IDs or of checks) is read from an offset that does not follow the
+ * last one seen, which is what a restart, a rebalance or a seek back look like, until the consumers
+ * have caught up again and a few intervals have passed. Outside those windows nothing is kept, and
+ * memory does not grow with the number of tracked jobs.
  */
 public class DuplicateCheckFilter {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuplicateCheckFilter.class);
-    private static final int WINDOW_INTERVALS = 3;
 
     private final Duration interval;
+    private final Duration window;
     private final Clock clock;
-    // one entry per partition; each partition is read by a single consumer thread at a time
-    private final Map<Integer, PartitionWindow> partitions = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastOffsets = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastChecked = new ConcurrentHashMap<>();
+    private volatile Instant windowEnd = Instant.MIN;
 
     public DuplicateCheckFilter(Duration interval, Clock clock) {
         this.interval = interval;
+        // long enough for the chains of the records read again to come round, however short the interval
+        this.window = max(interval.multipliedBy(3), Duration.ofMinutes(1));
         this.clock = clock;
     }
 
-    /** True when this check repeats one made less than an interval ago through another chain. */
-    public boolean isRepeat(String jobId, int partition, long offset) {
+    /**
+     * For a due check read from the checks topic: true when it is stale and its chain ends here.
+     *
+     * @param writtenAt the record's Kafka timestamp, in epoch milliseconds
+     * @param dueAt     when the check was due (a check much later than that means a backlog)
+     */
+    public boolean isStaleCheck(String jobId, int partition, long offset, long writtenAt, Instant dueAt) {
         Instant now = clock.instant();
-        PartitionWindow window = partitions.get(partition);
-        if (window == null || offset != window.lastOffset + 1) {
-            window = new PartitionWindow(now.plus(interval.multipliedBy(WINDOW_INTERVALS)));
-            partitions.put(partition, window);
-            LOG.debug("Checks partition {} (re)started at offset {}: collapsing duplicate checks until {}", partition, offset,
-                    window.endsAt);
-        }
-        window.lastOffset = offset;
-        if (window.lastChecked == null) {
-            return false;
-        }
-        if (now.isAfter(window.endsAt)) {
-            window.lastChecked = null;
-            return false;
-        }
-        Instant previous = window.lastChecked.put(jobId, now);
-        if (previous != null && Duration.between(previous, now).compareTo(interval) < 0) {
-            window.lastChecked.put(jobId, previous);
-            return true;
-        }
-        return false;
+        boolean behind = Duration.between(dueAt, now).compareTo(interval) > 0;
+        return isStale("checks-" + partition, offset, jobId, Instant.ofEpochMilli(writtenAt), now, behind);
     }
 
-    private static final class PartitionWindow {
-        private final Instant endsAt;
-        private long lastOffset;
-        private Map<String, Instant> lastChecked = new HashMap<>();
+    /** For a job ID read from the input topic: true when the job is already tracked by a chain checked since. */
+    public boolean isStaleRequest(String jobId, int partition, long offset, long writtenAt) {
+        Instant now = clock.instant();
+        Instant written = Instant.ofEpochMilli(writtenAt);
+        boolean behind = Duration.between(written, now).compareTo(interval) > 0;
+        return isStale("job-ids-" + partition, offset, jobId, written, now, behind);
+    }
 
-        private PartitionWindow(Instant endsAt) {
-            this.endsAt = endsAt;
+    private boolean isStale(String source, long offset, String jobId, Instant written, Instant now, boolean behind) {
+        Long previousOffset = lastOffsets.put(source, offset);
+        if (previousOffset == null || offset != previousOffset + 1 || (behind && isOpen(now))) {
+            openUntil(now.plus(window), source, offset);
         }
+        if (!isOpen(now)) {
+            if (!lastChecked.isEmpty()) {
+                lastChecked.clear();
+            }
+            return false;
+        }
+        Instant last = lastChecked.get(jobId);
+        return last != null && written.isBefore(last);
+    }
+
+    /** The time a check starts, to hand to {@link #checked} once its outcome is written. */
+    public Instant now() {
+        return clock.instant();
+    }
+
+    /** Records a check of the job, started at {@code startedAt}, whose outcome has been written. */
+    public void checked(String jobId, Instant startedAt) {
+        if (isOpen(clock.instant())) {
+            lastChecked.merge(jobId, startedAt, (a, b) -> a.isAfter(b) ? a : b);
+        }
+    }
+
+    private boolean isOpen(Instant now) {
+        return now.isBefore(windowEnd);
+    }
+
+    private synchronized void openUntil(Instant end, String source, long offset) {
+        if (end.isAfter(windowEnd)) {
+            LOG.debug("{} read from offset {}: dropping stale checks until {}", source, offset, end);
+            windowEnd = end;
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }
