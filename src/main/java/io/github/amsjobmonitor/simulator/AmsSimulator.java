@@ -286,16 +286,17 @@ public final class AmsSimulator implements AutoCloseable {
     // --- HTTP plumbing ---
 
     private void dispatch(HttpExchange exchange) throws IOException {
-        int status = 500;
-        try (exchange) {
-            Reply reply = route(exchange);
-            status = reply.status();
-            write(exchange, reply);
+        Reply reply;
+        try {
+            reply = route(exchange);
         } catch (RuntimeException e) {
             LOG.warn("simulator failed on {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e);
-            write(exchange, JobsEndpoint.error(500, "Simulator failure: " + e.getMessage()));
-        } finally {
-            record(exchange, status);
+            reply = JobsEndpoint.error(500, "Simulator failure: " + e.getMessage());
+        }
+        // recorded before the answer leaves, so a client that has its answer also finds it recorded
+        record(exchange, reply.status());
+        try (exchange) {
+            write(exchange, reply);
         }
     }
 
