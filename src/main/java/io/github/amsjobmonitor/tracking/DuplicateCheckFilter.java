@@ -3,6 +3,7 @@ package io.github.amsjobmonitor.tracking;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -80,9 +81,13 @@ public class DuplicateCheckFilter {
         return last != null && written.isBefore(last);
     }
 
-    /** The time a check starts, to hand to {@link #checked} once its outcome is written. */
+    /**
+     * The time a check starts, to hand to {@link #checked} once its outcome is written. Kafka
+     * timestamps have millisecond precision, so this is cut to the millisecond too: a record the
+     * check writes within the same millisecond must not count as written before it.
+     */
     public Instant now() {
-        return clock.instant();
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** Records a check of the job, started at {@code startedAt}, whose outcome has been written. */

@@ -85,6 +85,17 @@ class DuplicateCheckFilterTest {
     }
 
     @Test
+    void should_keep_a_next_check_written_in_the_same_millisecond_as_its_check_started() {
+        clock.set(Instant.parse("2026-11-26T14:00:00.123456Z"));
+        Instant started = filter.now();
+        assertFalse(filter.isStaleCheck(JOB, 0, 40, now() - 10_000, clock.instant()));
+        filter.checked(JOB, started);
+        long nextWrittenAt = Instant.parse("2026-11-26T14:00:00.123900Z").toEpochMilli();
+        clock.advance(INTERVAL);
+        assertFalse(check(JOB, 0, 41, nextWrittenAt), "Kafka keeps milliseconds only");
+    }
+
+    @Test
     void should_remember_nothing_once_the_window_has_passed_and_consumers_are_on_time() {
         assertFalse(check(JOB, 0, 40, now() - 10_000));
         clock.advance(Duration.ofMinutes(2));
