@@ -1,13 +1,13 @@
 package io.github.amsjobmonitor.bench;
 
+import static io.github.amsjobmonitor.bench.BenchSupport.*;
+
 import io.github.amsjobmonitor.simulator.AmsSimulator;
 import io.github.amsjobmonitor.simulator.JobScenario;
 import io.github.amsjobmonitor.simulator.SimulatedJob;
 import io.github.amsjobmonitor.simulator.SimulatorSettings;
 import io.github.amsjobmonitor.testsupport.LocalKafkaBroker;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.camel.util.TimeUtils;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -60,9 +59,6 @@ public final class OnTimeChecksBenchmark {
     /** The monitor's public topics, created before it starts as an operator would (job-progress: see application.properties). */
     private static final List<String> PUBLIC_TOPICS =
             List.of("job-ids", "job-status", "job-finished", "job-errored", "job-canceled", "job-ids.dlq", "job-progress");
-    /** {@code <time> <level> [<thread, may hold brackets>] <logger> - <message>}, the jar's logback pattern. */
-    private static final Pattern LOG_LINE = Pattern.compile("^\\S+\\s+(WARN|ERROR)\\s+\\[.*?]\\s+(\\S+) - (.*)$");
-    private static final Pattern LOG_LEVEL = Pattern.compile("^\\S+\\s+(WARN|ERROR)\\s");
     private static final Pattern LOG_TIME = Pattern.compile("^(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}(?:Z|[+-]\\d\\d:\\d\\d))");
 
     private final Map<String, String> options;
@@ -316,7 +312,7 @@ public final class OnTimeChecksBenchmark {
             rows.put("machine load average at window end (1 / 5 min)", load);
             rows.put("monitor RSS at end (peak)", rss + " (" + hwm + "), -Xmx" + heap);
             rows.put("monitor stop (SIGTERM -> exit)", ms(stopTime) + (clean ? "" : " (KILLED after 20 s)"));
-            rows.put("monitor.log WARN / ERROR lines", logSummary.warn + " / " + logSummary.error);
+            rows.put("monitor.log WARN / ERROR lines", logSummary.warn() + " / " + logSummary.error());
 
             String command = "bench/on-time-checks" + (args.length == 0 ? "" : " " + String.join(" ", args));
             report(rows, command, logSummary);
@@ -361,36 +357,6 @@ public final class OnTimeChecksBenchmark {
         command.add("-jar");
         command.add(jar.toString());
         return command;
-    }
-
-    /** SIGTERM, then SIGKILL after 20 s; true if it exited by itself. */
-    private static boolean stop(Process process) {
-        if (!process.isAlive()) {
-            return true;
-        }
-        process.destroy();
-        try {
-            if (process.waitFor(20, TimeUnit.SECONDS)) {
-                return true;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
-    }
-
-    private static void ensureAlive(Process monitor, Path log) throws IOException {
-        if (!monitor.isAlive()) {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            throw new IllegalStateException("the monitor exited with " + monitor.exitValue() + "; last lines of " + log + ":\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
-        }
     }
 
     /** Milliseconds from launch to the "Apache Camel ... started" line, by the log's own clock (ms resolution). */
@@ -637,54 +603,10 @@ public final class OnTimeChecksBenchmark {
         }
     }
 
-    record LogSummary(long warn, long error, List<String> samples) {
-        static LogSummary of(Path log) throws IOException {
-            long warn = 0;
-            long error = 0;
-            Map<String, Integer> kinds = new LinkedHashMap<>();
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-                Matcher level = LOG_LEVEL.matcher(line);
-                if (level.lookingAt()) {
-                    if (level.group(1).equals("WARN")) {
-                        warn++;
-                    } else {
-                        error++;
-                    }
-                    kinds.merge(kind(line), 1, Integer::sum);
-                }
-            }
-            List<String> samples = kinds.entrySet().stream()
-                    .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(10)
-                    .map(e -> e.getValue() + " x " + e.getKey()).toList();
-            return new LogSummary(warn, error, samples);
-        }
-
-        /** Level, logger and the message's start, job IDs and numbers masked: lines of one kind group together. */
-        private static String kind(String line) {
-            Matcher m = LOG_LINE.matcher(line);
-            if (!m.matches()) {
-                return line.substring(0, Math.min(line.length(), 120));
-            }
-            String level = m.group(1);
-            String logger = m.group(2);
-            String message = m.group(3)
-                    .replaceAll("nb(:|%3A)jid(:|%3A)UUID(:|%3A)[0-9a-fA-F-]{36}", "<job>")
-                    .replaceAll("\\d+", "#");
-            return level + " " + logger + " - " + message.substring(0, Math.min(message.length(), 90));
-        }
-    }
-
     // --- the report ---
 
     private void report(Map<String, String> rows, String command, LogSummary logs) throws IOException {
-        Map<String, String> machine = new LinkedHashMap<>();
-        machine.put("CPUs (nproc)", shell("nproc").trim());
-        machine.put("CPU", cpuModel());
-        machine.put("memory", memTotal());
-        machine.put("java", shell(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version")
-                .lines().findFirst().orElse("?") + ", " + System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-        machine.put("code", gitRevision());
-        machine.put("layout", "broker + simulator + harness in one JVM, monitor jar in a child JVM, same machine");
+        Map<String, String> machine = machine("broker + simulator + harness in one JVM, monitor jar in a child JVM, same machine");
 
         int width = rows.keySet().stream().mapToInt(String::length).max().orElse(10);
         for (String k : machine.keySet()) {
@@ -719,125 +641,5 @@ public final class OnTimeChecksBenchmark {
         Path file = out.resolve("on-time-checks.md");
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
         System.out.println("Written to " + relative(file));
-    }
-
-    // --- /proc and small helpers ---
-
-    /** utime and stime of a process, in clock ticks. */
-    private static long[] cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
-    }
-
-    private static String procStatus(long pid, String key) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith(key + ":")) {
-                long kb = Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]);
-                return String.format("%.0f MiB", kb / 1024.0);
-            }
-        }
-        return "?";
-    }
-
-    /** The commit the jar was built from, "-dirty" with local changes; "?" outside a git checkout. */
-    private static String gitRevision() {
-        try {
-            String revision = shell("git", "describe", "--always", "--dirty").trim();
-            return revision.isEmpty() || revision.contains("fatal") || revision.contains("not a git") ? "?" : revision;
-        } catch (RuntimeException e) {
-            return "?";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** Busy time of all CPUs (everything but idle and iowait), in clock ticks, from /proc/stat. */
-    private static long machineBusyTicks() throws IOException {
-        String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0); // "cpu  user nice system idle iowait irq softirq steal ..."
-        String[] f = cpu.trim().split("\\s+");
-        long busy = 0;
-        for (int i = 1; i <= Math.min(8, f.length - 1); i++) {
-            if (i != 4 && i != 5) {
-                busy += Long.parseLong(f[i]);
-            }
-        }
-        return busy;
-    }
-
-    /** Other work on the machine skews the figures: the 1 and 5 minute load averages show it. */
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " / " + f[1];
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static long clockTicks() {
-        try {
-            return Long.parseLong(shell("getconf", "CLK_TCK").trim());
-        } catch (RuntimeException e) {
-            return 100;
-        }
-    }
-
-    private static String memTotal() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    long kb = Long.parseLong(line.replaceAll("\\D+", ""));
-                    return String.format("%.1f GiB", kb / 1024.0 / 1024.0);
-                }
-            }
-        } catch (IOException e) {
-            // below
-        }
-        return "?";
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
-        } catch (IOException e) {
-            return "?";
-        }
-    }
-
-    private static String shell(String... command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor(10, TimeUnit.SECONDS);
-            return output;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", command), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static long millis(String camelDuration) {
-        return TimeUtils.toMilliSeconds(camelDuration);
-    }
-
-    private static String ms(long nanos) {
-        return nanos < 0 ? "n/a" : String.format("%d ms", Math.round(nanos / 1e6));
-    }
-
-    private static String relative(Path path) {
-        Path here = Path.of("").toAbsolutePath();
-        return path.startsWith(here) ? here.relativize(path).toString() : path.toString();
-    }
-
-    private static void say(String message) {
-        System.out.printf("[%tT] %s%n", System.currentTimeMillis(), message);
     }
 }
