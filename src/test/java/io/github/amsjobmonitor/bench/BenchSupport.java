@@ -6,6 +6,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,48 @@ final class BenchSupport {
     // --- the monitor child process ---
 
     /** SIGTERM, then SIGKILL after 20 s; true if it exited by itself. */
+    /**
+     * Reads {@code key=value} arguments into {@code options} (only known keys; an unknown one ends
+     * the run with the list of known ones) and returns the {@code -Dkey=value} ones, which go to the monitor.
+     */
+    static List<String> parseArguments(String[] args, Map<String, String> options) {
+        List<String> monitorProperties = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.startsWith("-D") && arg.indexOf('=') > 2) {
+                monitorProperties.add(arg);
+                continue;
+            }
+            int eq = arg.indexOf('=');
+            if (eq < 1 || !options.containsKey(arg.substring(0, eq))) {
+                System.err.println("unknown argument '" + arg + "'; known (with defaults): " + options);
+                System.exit(2);
+            }
+            options.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        return monitorProperties;
+    }
+
+    /** A benchmark body that may throw. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs a benchmark and exits the JVM with 0 or 1 (the in-process broker may leave non-daemon threads behind). */
+    static void runAndExit(Map<String, String> options, Body body) {
+        // read once, when the first JDK HttpServer starts: so before the simulator starts
+        System.setProperty("sun.net.httpserver.nodelay", String.valueOf(Boolean.parseBoolean(options.get("simulator-nodelay"))));
+        int status;
+        try {
+            body.run();
+            status = 0;
+        } catch (Exception e) {
+            System.err.println("BENCHMARK FAILED: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
     static boolean stop(Process process) {
         if (!process.isAlive()) {
             return true;

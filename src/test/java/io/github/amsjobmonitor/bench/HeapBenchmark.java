@@ -146,32 +146,8 @@ public final class HeapBenchmark {
         options.put("simulator-nodelay", "true");
         options.put("jar", "target/ams-job-monitor.jar");
         options.put("out", "target/bench");
-        List<String> monitorProperties = new ArrayList<>();
-        for (String arg : args) {
-            if (arg.startsWith("-D") && arg.indexOf('=') > 2) {
-                monitorProperties.add(arg);
-                continue;
-            }
-            int eq = arg.indexOf('=');
-            if (eq < 1 || !options.containsKey(arg.substring(0, eq))) {
-                System.err.println("unknown argument '" + arg + "'; known (with defaults): " + options);
-                System.exit(2);
-            }
-            options.put(arg.substring(0, eq), arg.substring(eq + 1));
-        }
-        // read once, when the first JDK HttpServer starts: so before the simulator (see OnTimeChecksBenchmark)
-        System.setProperty("sun.net.httpserver.nodelay", String.valueOf(Boolean.parseBoolean(options.get("simulator-nodelay"))));
-        int status;
-        try {
-            new HeapBenchmark(options, monitorProperties).run(args);
-            status = 0;
-        } catch (Exception e) {
-            System.err.println("BENCHMARK FAILED: " + e);
-            e.printStackTrace();
-            status = 1;
-        }
-        // the in-process broker may leave non-daemon threads behind
-        System.exit(status);
+        List<String> monitorProperties = BenchSupport.parseArguments(args, options);
+        BenchSupport.runAndExit(options, () -> new HeapBenchmark(options, monitorProperties).run(args));
     }
 
     /** One job count: its jobs, topics, monitor process and what was measured of it. */
