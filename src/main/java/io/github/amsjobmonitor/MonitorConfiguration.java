@@ -23,11 +23,7 @@ import org.apache.camel.util.TimeUtils;
 public class MonitorConfiguration implements CamelConfiguration {
 
     static final Duration LONGEST_POLL_INTERVAL = Duration.ofMinutes(4);
-
-    @BindToRegistry
-    public Clock clock() {
-        return Clock.systemUTC();
-    }
+    private static final Clock CLOCK = Clock.systemUTC();
 
     @BindToRegistry
     public TokenProvider tokenProvider(
@@ -42,7 +38,7 @@ public class MonitorConfiguration implements CamelConfiguration {
         required("azure.ad.client-id", clientId, "the service principal's application (client) ID");
         required("azure.ad.client-secret", clientSecret, "the service principal's secret");
         return new TokenProvider(authorityHost, tenantId, clientId, clientSecret, scope,
-                duration(connectTimeout), duration(readTimeout), Clock.systemUTC());
+                duration(connectTimeout), duration(readTimeout), CLOCK);
     }
 
     @BindToRegistry
@@ -65,17 +61,17 @@ public class MonitorConfiguration implements CamelConfiguration {
                                  @PropertyInject("monitor.progress.step") double progressStep,
                                  @PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
         return new JobTracker(duration(pollInterval), duration(maxDuration),
-                new ProgressPolicy(progressStep, duration(progressHeartbeat)), Clock.systemUTC());
+                new ProgressPolicy(progressStep, duration(progressHeartbeat)), CLOCK);
     }
 
     @BindToRegistry
     public ProgressReads progressReads(@PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
-        return new ProgressReads(duration(progressHeartbeat), Clock.systemUTC());
+        return new ProgressReads(duration(progressHeartbeat), CLOCK);
     }
 
     @BindToRegistry
     public DuplicateCheckFilter duplicateChecks(@PropertyInject("monitor.poll.interval") String pollInterval) {
-        return new DuplicateCheckFilter(duration(pollInterval), Clock.systemUTC());
+        return new DuplicateCheckFilter(duration(pollInterval), CLOCK);
     }
 
     @BindToRegistry
@@ -85,7 +81,7 @@ public class MonitorConfiguration implements CamelConfiguration {
             // a check consumer waits up to one interval without polling Kafka; past max.poll.interval.ms (5 min) it is thrown out of its group
             throw new IllegalArgumentException("monitor.poll.interval is " + pollInterval + "; it must be at most 4m");
         }
-        return new DueCheckGate(Clock.systemUTC(), interval);
+        return new DueCheckGate(CLOCK, interval);
     }
 
     @BindToRegistry

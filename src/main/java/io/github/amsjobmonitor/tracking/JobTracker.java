@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -57,19 +58,17 @@ public class JobTracker {
 
     /** Reads a record of the checks topic; one that is not a tracking record goes to the dead-letter topic. */
     public TrackedJob read(byte[] record) {
+        TrackedJob job;
         try {
-            TrackedJob job = json.readValue(record, TrackedJob.class);
-            if (job.jobId() == null || job.dueAt() == null) {
-                throw new RejectedInputException(INVALID_TRACKING_RECORD, "The checks record has no jobId or dueAt.");
+            job = json.readValue(record, TrackedJob.class);
+            if (job.jobId() != null && job.dueAt() != null) {
+                job.due();
+                return job;
             }
-            job.due();
-            return job;
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof RejectedInputException rejected) {
-                throw rejected;
-            }
+        } catch (IOException | DateTimeParseException e) {
             throw new RejectedInputException(INVALID_TRACKING_RECORD, "The checks record is not a tracking record written by this monitor.");
         }
+        throw new RejectedInputException(INVALID_TRACKING_RECORD, "The checks record has no jobId or dueAt.");
     }
 
     /** Reads the AMS answer for one tracked job. */
