@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import io.github.amsjobmonitor.simulator.AmsSimulator;
+import io.github.amsjobmonitor.testsupport.LocalKafkaBroker;
 import org.apache.camel.util.TimeUtils;
 
 /** What the benchmarks share: the monitor child process, /proc readings, the machine, formatting. */
@@ -68,6 +70,24 @@ final class BenchSupport {
             status = 1;
         }
         System.exit(status);
+    }
+
+    /**
+     * The start of the command that runs the packaged monitor against the harness's broker and
+     * simulator (the secret goes in the environment, not here); callers add their settings and
+     * {@code -jar}.
+     */
+    static List<String> monitorCommand(String heap, LocalKafkaBroker broker, AmsSimulator simulator, String interval) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + heap);
+        command.add("-Dcamel.component.kafka.brokers=" + broker.bootstrapServers());
+        command.add("-Dams.api-url=" + simulator.apiUrl());
+        command.add("-Dazure.ad.authority-host=" + simulator.baseUrl());
+        command.add("-Dazure.ad.tenant-id=" + simulator.settings().tenant());
+        command.add("-Dazure.ad.client-id=" + simulator.settings().clientId());
+        command.add("-Dmonitor.poll.interval=" + interval);
+        return command;
     }
 
     static boolean stop(Process process) {

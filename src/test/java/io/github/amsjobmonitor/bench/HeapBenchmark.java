@@ -499,17 +499,9 @@ public final class HeapBenchmark {
     }
 
     private List<String> monitorCommand(Run run, LocalKafkaBroker broker, AmsSimulator simulator, Path logback) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + heap);
+        List<String> command = BenchSupport.monitorCommand(heap, broker, simulator, intervalText);
         // the jar's logging, plus the duplicate-check filter's window at DEBUG
         command.add("-Dlogback.configurationFile=" + logback);
-        command.add("-Dcamel.component.kafka.brokers=" + broker.bootstrapServers());
-        command.add("-Dams.api-url=" + simulator.apiUrl());
-        command.add("-Dazure.ad.authority-host=" + simulator.baseUrl());
-        command.add("-Dazure.ad.tenant-id=" + simulator.settings().tenant());
-        command.add("-Dazure.ad.client-id=" + simulator.settings().clientId());
-        command.add("-Dmonitor.poll.interval=" + intervalText);
         command.add("-Dcamel.management.port=" + freePort());
         // state checks only: no task reads
         command.add("-Dmonitor.progress.enabled=false");

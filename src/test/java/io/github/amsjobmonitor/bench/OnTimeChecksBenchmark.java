@@ -318,15 +318,7 @@ public final class OnTimeChecksBenchmark {
     }
 
     private List<String> monitorCommand(LocalKafkaBroker broker, AmsSimulator simulator) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + heap);
-        command.add("-Dcamel.component.kafka.brokers=" + broker.bootstrapServers());
-        command.add("-Dams.api-url=" + simulator.apiUrl());
-        command.add("-Dazure.ad.authority-host=" + simulator.baseUrl());
-        command.add("-Dazure.ad.tenant-id=" + simulator.settings().tenant());
-        command.add("-Dazure.ad.client-id=" + simulator.settings().clientId());
-        command.add("-Dmonitor.poll.interval=" + intervalText);
+        List<String> command = BenchSupport.monitorCommand(heap, broker, simulator, intervalText);
         // the management server (health, metrics) stays on as in production, on a free port: no clash with a demo
         command.add("-Dcamel.management.port=" + freePort());
         command.addAll(monitorProperties);
