@@ -1,5 +1,8 @@
 package io.github.amsjobmonitor;
 
+import io.github.amsjobmonitor.ams.AmsAnswers;
+import io.github.amsjobmonitor.ams.AmsBackoff;
+import io.github.amsjobmonitor.ams.AmsBase;
 import io.github.amsjobmonitor.ams.JobQuery;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.JobEvents;
@@ -13,6 +16,7 @@ import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
 import java.time.Clock;
 import java.time.Duration;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -48,6 +52,25 @@ public class MonitorConfiguration implements CamelConfiguration {
             throw new IllegalArgumentException("ams.api-url must be an http(s) URL ending in '/', got " + apiUrl);
         }
         return new JobQuery();
+    }
+
+    /** Where AMS requests go: ams.api-url, or where AMS last redirected to (until the next token). */
+    @BindToRegistry
+    public AmsBase amsBase(@PropertyInject("ams.api-url") String apiUrl, @BeanInject("tokenProvider") TokenProvider tokenProvider) {
+        return new AmsBase(apiUrl, tokenProvider::tokenRequests);
+    }
+
+    /** The pause every AMS call honours while AMS throttles. */
+    @BindToRegistry
+    public AmsBackoff amsBackoff(@PropertyInject("ams.backoff.initial") String initial,
+                                 @PropertyInject("ams.backoff.max") String max,
+                                 @PropertyInject("ams.backoff.max-wait") String maxWait) {
+        return new AmsBackoff(duration(initial), duration(max), duration(maxWait), CLOCK);
+    }
+
+    @BindToRegistry
+    public AmsAnswers amsAnswers() {
+        return new AmsAnswers();
     }
 
     @BindToRegistry

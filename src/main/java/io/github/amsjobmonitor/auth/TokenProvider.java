@@ -36,6 +36,7 @@ public class TokenProvider {
 
     private final ConfidentialClientApplication app;
     private final ClientCredentialParameters parameters;
+    private final ClientCredentialParameters renewal;
     private final String clientId;
     private final Duration requestTimeout;
     private final Clock clock;
@@ -49,6 +50,7 @@ public class TokenProvider {
         this.clock = clock;
         this.requestTimeout = connectTimeout.plus(readTimeout).multipliedBy(2);
         this.parameters = ClientCredentialParameters.builder(Set.of(scope)).build();
+        this.renewal = ClientCredentialParameters.builder(Set.of(scope)).skipCache(true).build();
         URI host = URI.create(authorityHost.endsWith("/") ? authorityHost : authorityHost + "/");
         try {
             var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(clientSecret));
@@ -86,10 +88,25 @@ public class TokenProvider {
         synchronized (refreshLock) {
             token = current;
             if (!isFresh(token)) {
-                token = acquire();
+                token = acquire(parameters);
                 current = token;
             }
             return token.accessToken();
+        }
+    }
+
+    /**
+     * AMS answered 401 to {@code rejectedAuthorization}: a new token, past MSAL's cache. Several
+     * callers refused the same token at once get one new token between them: only the first one
+     * whose rejected token is still the current one asks Entra ID.
+     */
+    public void renewAfterRejection(String rejectedAuthorization) {
+        synchronized (refreshLock) {
+            IAuthenticationResult token = current;
+            if (token == null || rejectedAuthorization == null
+                    || rejectedAuthorization.equals("Bearer " + token.accessToken())) {
+                current = acquire(renewal);
+            }
         }
     }
 
@@ -102,10 +119,10 @@ public class TokenProvider {
         return token != null && token.expiresOnDate().toInstant().minus(EXPIRY_MARGIN).isAfter(Instant.now(clock));
     }
 
-    private IAuthenticationResult acquire() {
+    private IAuthenticationResult acquire(ClientCredentialParameters request) {
         tokenRequests.incrementAndGet();
         try {
-            IAuthenticationResult result = app.acquireToken(parameters).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            IAuthenticationResult result = app.acquireToken(request).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (result == null || result.accessToken() == null || result.accessToken().isEmpty()) {
                 // MSAL reports an answer without access_token as a success
                 throw new TokenUnavailableException("Entra ID answered without an access token for client " + clientId, null);

@@ -58,6 +58,7 @@ public final class AmsSimulator implements AutoCloseable {
     private final TokenEndpoint tokens;
     private final JobsEndpoint jobs;
     private final ControlEndpoint control;
+    private final FaultControlEndpoint faultControl;
     private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
     private final Set<String> movedBasePaths = new CopyOnWriteArraySet<>();
     private volatile String apiBasePath;
@@ -72,6 +73,7 @@ public final class AmsSimulator implements AutoCloseable {
         this.tokens = new TokenEndpoint(settings, clock);
         this.jobs = new JobsEndpoint(catalog, tokens, clock);
         this.control = new ControlEndpoint(catalog, clock);
+        this.faultControl = new FaultControlEndpoint(this);
     }
 
     public AmsSimulator(SimulatorSettings settings) {
@@ -83,31 +85,38 @@ public final class AmsSimulator implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("already started");
         }
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot bind port " + settings.port(), e);
-        }
         executor = Executors.newCachedThreadPool(runnable -> {
             Thread thread = new Thread(runnable, "ams-simulator");
             thread.setDaemon(true);
             return thread;
         });
+        listen(settings.port());
+        LOG.info("AMS simulator listening on {}", baseUrl());
+        return this;
+    }
+
+    private void listen(int port) {
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot bind port " + port, e);
+        }
         server.setExecutor(executor);
         server.createContext("/", this::dispatch);
         server.start();
         boundPort = server.getAddress().getPort();
-        LOG.info("AMS simulator listening on {}", baseUrl());
-        return this;
     }
 
     public synchronized void stop() {
         if (server != null) {
             server.stop(0);
-            executor.shutdownNow();
             server = null;
-            boundPort = -1;
         }
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+        boundPort = -1;
     }
 
     @Override
@@ -210,6 +219,54 @@ public final class AmsSimulator implements AutoCloseable {
         jobs.injectFailures(status, times);
     }
 
+    /**
+     * The next {@code times} API requests (request faults) or 200 {@code Jobs()} answers (answer
+     * faults) go wrong as {@code fault} says; {@code times} -1 keeps it until {@link #clearFaults()}.
+     * Faults queue up in the order given.
+     */
+    public void injectFault(ApiFault fault, int times) {
+        jobs.injectFault(fault, times);
+    }
+
+    /** The next {@code times} API requests get 429 or 503 with {@code Retry-After} (whole seconds). */
+    public void throttleNextApiRequests(int status, Duration retryAfter, int times) {
+        injectFault(ApiFault.throttled(status, retryAfter), times);
+    }
+
+    /** Forgets every injected fault still pending (connections refused stay refused until their time is up). */
+    public void clearFaults() {
+        jobs.clearFaults();
+    }
+
+    /**
+     * Closes the port (API and token endpoint alike) for {@code duration}, then listens on the same
+     * port again: clients get "connection refused" meanwhile, as from a host that is down.
+     */
+    public synchronized void refuseConnectionsFor(Duration duration) {
+        if (server == null) {
+            throw new IllegalStateException("not started");
+        }
+        int port = boundPort;
+        server.stop(0);
+        server = null;
+        LOG.info("AMS simulator refuses connections for {} ms", duration.toMillis());
+        Thread reopen = new Thread(() -> {
+            try {
+                Thread.sleep(duration.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (server == null && boundPort == port) {
+                    listen(port);
+                    LOG.info("AMS simulator listens again on {}", baseUrl());
+                }
+            }
+        }, "ams-simulator-reopen");
+        reopen.setDaemon(true);
+        reopen.start();
+    }
+
     /** Makes every issued token invalid: the next API call gets 401 until a new token is fetched. */
     public void invalidateTokens() {
         tokens.invalidateAll();
@@ -309,6 +366,9 @@ public final class AmsSimulator implements AutoCloseable {
         Matcher matcher;
         if (path.equals(ControlEndpoint.PATH)) {
             return control.handle(method, body(exchange));
+        }
+        if (path.equals(FaultControlEndpoint.PATH)) {
+            return faultControl.handle(method, body(exchange));
         }
         if ((matcher = TOKEN_PATH.matcher(path)).matches()) {
             return tokens.token(method, matcher.group(1), headers.getFirst("Content-Type"), body(exchange));
@@ -411,6 +471,8 @@ public final class AmsSimulator implements AutoCloseable {
         System.out.println("  a job's tasks           = GET " + simulator.apiUrl() + "Jobs('<job id>')/Tasks");
         System.out.println("  register a job          = POST " + simulator.baseUrl() + ControlEndpoint.PATH
                 + " {\"jobId\":\"nb:jid:UUID:...\",\"name\":\"...\",\"scenario\":\"FINISH\",\"stepMillis\":2000}");
+        System.out.println("  inject an AMS fault     = POST " + simulator.baseUrl() + FaultControlEndpoint.PATH
+                + " {\"fault\":\"STATUS\",\"status\":503,\"retryAfterSeconds\":5,\"times\":3} (DELETE clears)");
         stopped.await();
     }
 }

@@ -1,10 +1,13 @@
 package io.github.amsjobmonitor.simulator;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.sun.net.httpserver.Headers;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -28,7 +31,8 @@ final class JobsEndpoint {
     private final Clock clock;
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger taskRequests = new AtomicInteger();
-    private final Deque<Integer> injectedFailures = new ArrayDeque<>();
+    private final FaultQueue requestFaults = new FaultQueue();
+    private final FaultQueue answerFaults = new FaultQueue();
     private volatile AmsSimulator.JobsQueryListener listener;
 
     JobsEndpoint(JobCatalog catalog, TokenEndpoint tokens, Clock clock) {
@@ -54,9 +58,22 @@ final class JobsEndpoint {
         } else if (tasksQuery) {
             taskRequests.incrementAndGet();
         }
-        Integer failure = nextInjectedFailure();
-        if (failure != null) {
-            return error(failure, failure == 503 ? "Server is busy. Please try again later." : "Simulated failure.");
+        ApiFault fault = requestFaults.next();
+        if (fault != null) {
+            switch (fault.kind()) {
+                case STATUS -> {
+                    Reply failure = error(fault.status(), fault.status() == 503 ? "Server is busy. Please try again later."
+                            : fault.status() == 429 ? "Too many requests." : "Simulated failure.");
+                    return fault.retryAfter() == null ? failure
+                            : failure.withHeader("Retry-After", String.valueOf(fault.retryAfter().toSeconds()));
+                }
+                case UNAUTHORIZED -> {
+                    return error(401, "Authorization failed: the access token is missing, invalid or expired.")
+                            .withHeader("WWW-Authenticate", "Bearer");
+                }
+                case SLOW -> pause(fault.delay());
+                default -> throw new IllegalStateException("not a request fault: " + fault);
+            }
         }
         if (!jobsQuery && !tasksQuery) {
             return error(404, "Resource not found for the segment '" + relativePath + "'.");
@@ -120,8 +137,44 @@ final class JobsEndpoint {
         }
         List<JobEntity> found = filter == null ? catalog.observeAll(now)
                 : ids.stream().flatMap(id -> catalog.observe(id, now).stream()).toList();
-        return Reply.json(200, CONTENT_TYPE, Reply.object("odata.metadata", apiUrl + "$metadata#Jobs",
-                "value", found.subList(0, Math.min(top, found.size()))));
+        List<JobEntity> page = found.subList(0, Math.min(top, found.size()));
+        ApiFault spoiled = answerFaults.next();
+        if (spoiled != null) {
+            return spoiledAnswer(spoiled.kind(), page, apiUrl);
+        }
+        return Reply.json(200, CONTENT_TYPE, Reply.object("odata.metadata", apiUrl + "$metadata#Jobs", "value", page));
+    }
+
+    /** A 200 answer a client must not take for a jobs page. */
+    private static Reply spoiledAnswer(ApiFault.Kind kind, List<JobEntity> page, String apiUrl) {
+        return switch (kind) {
+            case NOT_JSON -> new Reply(200, "text/html; charset=utf-8",
+                    "<html><body><h1>Service temporarily unavailable</h1></body></html>".getBytes(StandardCharsets.UTF_8), Map.of());
+            case VERBOSE -> Reply.json(200, "application/json;odata=verbose;charset=utf-8",
+                    Map.of("d", Map.of("results", page)));
+            case NO_STATE, UNKNOWN_STATE -> {
+                List<Map<String, Object>> jobs = new ArrayList<>();
+                for (JobEntity job : page) {
+                    Map<String, Object> fields = Reply.JSON.convertValue(job, new TypeReference<LinkedHashMap<String, Object>>() { });
+                    if (kind == ApiFault.Kind.NO_STATE) {
+                        fields.remove("State");
+                    } else {
+                        fields.put("State", ApiFault.UNKNOWN_STATE_CODE);
+                    }
+                    jobs.add(fields);
+                }
+                yield Reply.json(200, CONTENT_TYPE, Reply.object("odata.metadata", apiUrl + "$metadata#Jobs", "value", jobs));
+            }
+            default -> throw new IllegalStateException("not an answer fault: " + kind);
+        };
+    }
+
+    private static void pause(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** {@code key} is what stands between the parentheses of {@code Jobs(...)}: a quoted job ID. */
@@ -161,14 +214,18 @@ final class JobsEndpoint {
                 Reply.object("code", "", "message", Reply.object("lang", "en-US", "value", message))));
     }
 
-    synchronized void injectFailures(int status, int times) {
-        for (int i = 0; i < times; i++) {
-            injectedFailures.add(status);
-        }
+    void injectFailures(int status, int times) {
+        injectFault(ApiFault.status(status), times);
     }
 
-    private synchronized Integer nextInjectedFailure() {
-        return injectedFailures.poll();
+    /** {@code times} requests (any API request for request faults, 200 Jobs() answers for answer faults), -1 until cleared. */
+    void injectFault(ApiFault fault, int times) {
+        (fault.kind().spoilsAnswer() ? answerFaults : requestFaults).add(fault, times);
+    }
+
+    void clearFaults() {
+        requestFaults.clear();
+        answerFaults.clear();
     }
 
     void listener(AmsSimulator.JobsQueryListener newListener) {

@@ -120,6 +120,11 @@ public class JobTracker {
         return observation.tracked().notFoundOnceMore().dueAt(dueIn(pollInterval));
     }
 
+    /** The record for another try after a check whose answer could not be read, counting it. */
+    public TrackedJob invalidAnswerAgain(TrackedJob tracked) {
+        return tracked.invalidAnswerOnceMore().dueAt(dueIn(pollInterval));
+    }
+
     /**
      * The record for another try after a check that failed (AMS or Entra ID unavailable). The wait
      * is one poll interval, so retries never overtake or hold up the regular checks on the topic.

@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.tracking;
 
+import io.github.amsjobmonitor.ams.AmsUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,14 +29,19 @@ public class ProgressReads {
 
     /** Called with the failure of a task read; pauses task reads if it was throttling. */
     public void failed(Exception failure) {
-        if (failure instanceof HttpOperationFailedException http
+        if (failure instanceof AmsUnavailableException ams && ams.isThrottling()) {
+            pauseFor(ams.getRetryAfter());
+        } else if (failure instanceof HttpOperationFailedException http
                 && (http.getStatusCode() == 429 || http.getStatusCode() == 503)) {
-            Duration wait = pause;
-            String retryAfter = http.getResponseHeaders() == null ? null : http.getResponseHeaders().get("Retry-After");
-            if (retryAfter != null && retryAfter.matches("\\d{1,5}")) {
-                wait = Duration.ofSeconds(Long.parseLong(retryAfter));
-            }
-            pausedUntil = clock.instant().plus(wait);
+            pauseFor(http.getResponseHeaders() == null ? null : http.getResponseHeaders().get("Retry-After"));
         }
+    }
+
+    private void pauseFor(String retryAfter) {
+        Duration wait = pause;
+        if (retryAfter != null && retryAfter.matches("\\d{1,5}")) {
+            wait = Duration.ofSeconds(Long.parseLong(retryAfter));
+        }
+        pausedUntil = clock.instant().plus(wait);
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
  * @param input            the producer's original record, as text
  * @param lastProgress     the progress (0..100) last published on the progress topic, null before
  * @param lastProgressAt   when it was published (ISO-8601), null before
+ * @param invalidAnswers   how many checks in a row got an answer that could not be read
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,36 +35,52 @@ public record TrackedJob(
         int notFoundAttempts,
         String input,
         Double lastProgress,
-        String lastProgressAt) {
+        String lastProgressAt,
+        int invalidAnswers) {
 
     public TrackedJob {
         correlationData = correlationData == null ? Map.of() : Map.copyOf(correlationData);
     }
 
+    /** A job with no unreadable answers so far. */
+    public TrackedJob(String jobId, String jobName, String lastState, Map<String, String> correlationData,
+                      String trackedSince, String dueAt, int notFoundAttempts, String input, Double lastProgress,
+                      String lastProgressAt) {
+        this(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts, input, lastProgress,
+                lastProgressAt, 0);
+    }
+
     /** A newly requested job: nothing seen yet, due now. */
     public static TrackedJob start(String jobId, Map<String, String> correlationData, String now, String input) {
-        return new TrackedJob(jobId, null, null, correlationData, now, now, 0, input, null, null);
+        return new TrackedJob(jobId, null, null, correlationData, now, now, 0, input, null, null, 0);
     }
 
     /** The same job with its next check due at {@code dueAt}. */
     public TrackedJob dueAt(String newDueAt) {
         return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, newDueAt, notFoundAttempts, input,
-                lastProgress, lastProgressAt);
+                lastProgress, lastProgressAt, invalidAnswers);
     }
 
-    /** The same job after a check that saw it: name and state as seen, not-found count reset. */
+    /** The same job after a check that saw it: name and state as seen, not-found and invalid-answer counts reset. */
     public TrackedJob seen(String name, String state) {
-        return new TrackedJob(jobId, name, state, correlationData, trackedSince, dueAt, 0, input, lastProgress, lastProgressAt);
+        return new TrackedJob(jobId, name, state, correlationData, trackedSince, dueAt, 0, input, lastProgress, lastProgressAt, 0);
     }
 
+    /** The same job after a check whose (readable) answer did not hold it. */
     public TrackedJob notFoundOnceMore() {
         return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts + 1, input,
-                lastProgress, lastProgressAt);
+                lastProgress, lastProgressAt, 0);
     }
 
     public TrackedJob progressPublished(double progress, String at) {
         return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts, input,
-                progress, at);
+                progress, at, invalidAnswers);
+    }
+
+    /** The same job after a check whose answer could not be read. */
+    public TrackedJob invalidAnswerOnceMore() {
+        return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts, input,
+                lastProgress, lastProgressAt, invalidAnswers + 1);
     }
 
     public Instant due() {

@@ -1,0 +1,65 @@
+package io.github.amsjobmonitor.ams;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Reads AMS answers strictly. Jackson alone would take the verbose {@code {"d":...}} shape or any
+ * object without {@code value} for an empty page, which the monitor would read as "no such job";
+ * and a job without {@code State} would look like a state this version does not know. Each of those
+ * is an {@link AmsAnswerInvalidException} saying what was wrong.
+ */
+public class AmsAnswers {
+
+    private static final int EXCERPT = 60;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** The answer of a {@code Jobs()} query. */
+    public JobsPage jobsPage(String body) {
+        JsonNode value = valueArray(body);
+        for (JsonNode job : value) {
+            if (!job.isObject() || !job.path("Id").isTextual()) {
+                throw new AmsAnswerInvalidException("a job in the answer has no Id");
+            }
+            if (!job.path("State").isIntegralNumber()) {
+                throw new AmsAnswerInvalidException("job " + job.get("Id").asText() + " has no State integer in the answer"
+                        + (job.has("State") ? " (State: " + excerpt(job.get("State").toString()) + ")" : ""));
+            }
+        }
+        try {
+            return json.treeToValue(json.createObjectNode().set("value", value), JobsPage.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new AmsAnswerInvalidException("the jobs in the answer do not have the expected fields: " + e.getMessage());
+        }
+    }
+
+    private JsonNode valueArray(String body) {
+        JsonNode root;
+        try {
+            root = body == null || body.isBlank() ? null : json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new AmsAnswerInvalidException("the answer is not JSON: " + excerpt(body));
+        }
+        if (root == null || !root.isObject()) {
+            throw new AmsAnswerInvalidException("the answer is not a JSON object: " + excerpt(body));
+        }
+        if (root.has("d")) {
+            throw new AmsAnswerInvalidException("the answer has the verbose OData shape {\"d\":...}, not the minimal metadata asked for");
+        }
+        JsonNode value = root.get("value");
+        if (value == null || !value.isArray()) {
+            throw new AmsAnswerInvalidException("the answer has no \"value\" array: " + excerpt(body));
+        }
+        return value;
+    }
+
+    /** A short, single-line, printable excerpt for the log. */
+    static String excerpt(String text) {
+        if (text == null) {
+            return "(empty)";
+        }
+        String line = text.replaceAll("[\\p{Cntrl}]+", " ").strip();
+        return line.length() <= EXCERPT ? "'" + line + "'" : "'" + line.substring(0, EXCERPT) + "...'";
+    }
+}
