@@ -57,7 +57,7 @@ public class AmsBackoff {
     static Duration pauseAfter(int inARow, Duration retryAfter, Duration initial, Duration max, double random) {
         long ceiling = initial.toMillis() << Math.min(Math.max(inARow - 1, 0), 20);
         long exponential = Math.min(max.toMillis(), ceiling);
-        long jittered = exponential / 2 + (long) (exponential / 2.0 * random);
+        long jittered = exponential / 2 + Math.round(exponential / 2.0 * random);
         Duration pause = Duration.ofMillis(jittered);
         return retryAfter != null && retryAfter.compareTo(pause) > 0 ? retryAfter : pause;
     }

@@ -33,6 +33,8 @@ public class TokenProvider {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenProvider.class);
     private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
+    // a 401 that persists with fresh tokens (an auth outage) must not turn every check into a token request
+    private static final Duration LEAST_TIME_BETWEEN_RENEWALS = Duration.ofSeconds(30);
 
     private final ConfidentialClientApplication app;
     private final ClientCredentialParameters parameters;
@@ -43,6 +45,7 @@ public class TokenProvider {
     private final Object refreshLock = new Object();
     private final AtomicLong tokenRequests = new AtomicLong();
     private volatile IAuthenticationResult current;
+    private Instant renewedAt = Instant.MIN;
 
     public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
                          Duration connectTimeout, Duration readTimeout, Clock clock) {
@@ -98,14 +101,18 @@ public class TokenProvider {
     /**
      * AMS answered 401 to {@code rejectedAuthorization}: a new token, past MSAL's cache. Several
      * callers refused the same token at once get one new token between them: only the first one
-     * whose rejected token is still the current one asks Entra ID.
+     * whose rejected token is still the current one asks Entra ID, and at most once in 30 s.
      */
     public void renewAfterRejection(String rejectedAuthorization) {
         synchronized (refreshLock) {
             IAuthenticationResult token = current;
-            if (token == null || rejectedAuthorization == null
-                    || rejectedAuthorization.equals("Bearer " + token.accessToken())) {
+            boolean stillCurrent = token == null || rejectedAuthorization == null
+                    || rejectedAuthorization.equals("Bearer " + token.accessToken());
+            Instant now = Instant.now(clock);
+            if (stillCurrent && !renewedAt.plus(LEAST_TIME_BETWEEN_RENEWALS).isAfter(now)) {
+                renewedAt = now;
                 current = acquire(renewal);
+                LOG.info("AMS refused the token of client {}: got a new one", clientId);
             }
         }
     }

@@ -233,6 +233,11 @@ public final class AmsSimulator implements AutoCloseable {
         injectFault(ApiFault.throttled(status, retryAfter), times);
     }
 
+    /** Whether injected faults are still waiting for their requests. */
+    public boolean faultsPending() {
+        return jobs.faultsPending();
+    }
+
     /** Forgets every injected fault still pending (connections refused stay refused until their time is up). */
     public void clearFaults() {
         jobs.clearFaults();

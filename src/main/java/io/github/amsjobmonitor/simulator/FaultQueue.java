@@ -40,6 +40,10 @@ final class FaultQueue {
         return head.fault;
     }
 
+    synchronized boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
     synchronized void clear() {
         entries.clear();
     }

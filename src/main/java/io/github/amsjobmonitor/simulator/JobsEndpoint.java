@@ -223,6 +223,10 @@ final class JobsEndpoint {
         (fault.kind().spoilsAnswer() ? answerFaults : requestFaults).add(fault, times);
     }
 
+    boolean faultsPending() {
+        return !requestFaults.isEmpty() || !answerFaults.isEmpty();
+    }
+
     void clearFaults() {
         requestFaults.clear();
         answerFaults.clear();

@@ -1,0 +1,57 @@
+package io.github.amsjobmonitor.ams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class AmsAnswersTest {
+
+    private static final String ID = "nb:jid:UUID:1b2c3d4e-0000-0000-0000-000000000001";
+    private final AmsAnswers answers = new AmsAnswers();
+
+    @Test
+    void should_read_a_minimal_metadata_page() {
+        JobsPage page = answers.jobsPage("{\"odata.metadata\":\"x\",\"value\":[{\"Id\":\"" + ID + "\",\"State\":2,\"Name\":\"n\"}]}");
+        assertEquals(2, page.value().get(0).state());
+        assertEquals(0, answers.jobsPage("{\"value\":[]}").value().size());
+    }
+
+    @Test
+    void should_refuse_what_is_not_json() {
+        String message = assertThrows(AmsAnswerInvalidException.class,
+                () -> answers.jobsPage("<html><body>Service unavailable</body></html>")).getMessage();
+        assertTrue(message.contains("not JSON") && message.contains("<html>"), message);
+        assertThrows(AmsAnswerInvalidException.class, () -> answers.jobsPage(""));
+        assertThrows(AmsAnswerInvalidException.class, () -> answers.jobsPage("[1]"));
+    }
+
+    @Test
+    void should_refuse_the_verbose_shape_instead_of_taking_it_for_no_such_job() {
+        String message = assertThrows(AmsAnswerInvalidException.class,
+                () -> answers.jobsPage("{\"d\":{\"results\":[{\"Id\":\"" + ID + "\",\"State\":3}]}}")).getMessage();
+        assertTrue(message.contains("verbose"), message);
+        assertThrows(AmsAnswerInvalidException.class, () -> answers.jobsPage("{\"odata.metadata\":\"x\"}"));
+    }
+
+    @Test
+    void should_refuse_a_job_without_state_and_name_it() {
+        String message = assertThrows(AmsAnswerInvalidException.class,
+                () -> answers.jobsPage("{\"value\":[{\"Id\":\"" + ID + "\",\"Name\":\"n\"}]}")).getMessage();
+        assertTrue(message.contains(ID) && message.contains("State"), message);
+        assertThrows(AmsAnswerInvalidException.class, () -> answers.jobsPage("{\"value\":[{\"Id\":\"" + ID + "\",\"State\":\"Queued\"}]}"));
+        assertThrows(AmsAnswerInvalidException.class, () -> answers.jobsPage("{\"value\":[{\"State\":1}]}"));
+    }
+
+    @Test
+    void should_pass_an_unknown_state_integer_on_for_the_route_to_decide() {
+        assertEquals(42, answers.jobsPage("{\"value\":[{\"Id\":\"" + ID + "\",\"State\":42}]}").value().get(0).state());
+    }
+
+    @Test
+    void should_keep_excerpts_short_and_on_one_line() {
+        String excerpt = AmsAnswers.excerpt("a\nb\u0000c" + "x".repeat(500));
+        assertTrue(excerpt.length() < 70 && !excerpt.contains("\n"), excerpt);
+    }
+}
