@@ -49,7 +49,18 @@ final class FaultControlEndpoint {
             }
             int times = request.times() == null ? 1 : request.times();
             if ("REFUSE".equals(request.fault())) {
-                simulator.refuseConnectionsFor(Duration.ofMillis(required(request.millis(), "millis")));
+                Duration closed = Duration.ofMillis(required(request.millis(), "millis"));
+                // the port closes once this answer is out: closing it now would cut this very answer off
+                Thread closer = new Thread(() -> {
+                    try {
+                        Thread.sleep(200);
+                        simulator.refuseConnectionsFor(closed);
+                    } catch (InterruptedException | IllegalStateException e) {
+                        // stopped meanwhile: nothing to close
+                    }
+                }, "ams-simulator-refuse");
+                closer.setDaemon(true);
+                closer.start();
                 return Reply.json(202, CONTENT_TYPE, Map.of("fault", "REFUSE", "millis", request.millis()));
             }
             ApiFault fault = switch (ApiFault.Kind.valueOf(request.fault())) {
