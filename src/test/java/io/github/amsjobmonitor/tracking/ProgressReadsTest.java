@@ -3,6 +3,8 @@ package io.github.amsjobmonitor.tracking;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.amsjobmonitor.ams.AmsPausedException;
+import io.github.amsjobmonitor.ams.AmsUnavailableException;
 import io.github.amsjobmonitor.simulator.ManualClock;
 import java.io.IOException;
 import java.time.Duration;
@@ -37,6 +39,20 @@ class ProgressReadsTest {
         clock.advance(Duration.ofSeconds(6));
         assertTrue(reads.isPaused());
         clock.advance(Duration.ofSeconds(1));
+        assertFalse(reads.isPaused());
+    }
+
+    @Test
+    void should_pause_task_reads_when_an_ams_call_was_throttled_or_told_to_wait() {
+        reads.failed(new AmsUnavailableException("AMS answered HTTP 503 to GET Jobs('x')/Tasks", 503, "7"));
+        clock.advance(Duration.ofSeconds(6));
+        assertTrue(reads.isPaused());
+        clock.advance(Duration.ofSeconds(1));
+        assertFalse(reads.isPaused());
+        reads.failed(new AmsPausedException("AMS asked to wait"));
+        assertTrue(reads.isPaused());
+        clock.advance(Duration.ofSeconds(30));
+        reads.failed(new AmsUnavailableException("AMS answered HTTP 500 to GET Jobs('x')/Tasks", 500, null));
         assertFalse(reads.isPaused());
     }
 
