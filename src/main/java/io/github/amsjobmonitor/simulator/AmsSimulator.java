@@ -210,6 +210,11 @@ public final class AmsSimulator implements AutoCloseable {
         jobs.injectFailures(status, times);
     }
 
+    /** Entra ID down (true) or back (false): token requests get 503 meanwhile; tokens already issued keep working. */
+    public void tokenOutage(boolean on) {
+        tokens.outage(on);
+    }
+
     /** Makes every issued token invalid: the next API call gets 401 until a new token is fetched. */
     public void invalidateTokens() {
         tokens.invalidateAll();
