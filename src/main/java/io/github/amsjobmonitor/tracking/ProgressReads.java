@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Task reads (for progress) are extra requests on an account that AMS throttles; state checks
@@ -12,6 +14,8 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * go on without progress.
  */
 public class ProgressReads {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.amsjobmonitor.check");
 
     private final Duration pause;
     private final Clock clock;
@@ -36,6 +40,8 @@ public class ProgressReads {
                 wait = Duration.ofSeconds(Long.parseLong(retryAfter));
             }
             pausedUntil = clock.instant().plus(wait);
+            LOG.warn("AMS throttles task reads (HTTP {}): no progress reads for {} s, state checks go on",
+                    http.getStatusCode(), wait.toSeconds());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.amsjobmonitor.events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,12 +10,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.amsjobmonitor.ams.AmsJob;
 import io.github.amsjobmonitor.ams.JobState;
 import io.github.amsjobmonitor.testsupport.EventSchemas;
+import io.github.amsjobmonitor.testsupport.KafkaTestClient;
+import io.github.amsjobmonitor.testsupport.SharedKafka;
 import io.github.amsjobmonitor.tracking.Observation;
 import io.github.amsjobmonitor.tracking.TrackedJob;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,6 +72,18 @@ class EventSchemaTest {
         withoutState.remove("state");
         assertFalse(accepted(withoutState), "no state");
         assertFalse(accepted(valid.deepCopy().put("bearer", "x")), "a field the contract does not name");
+    }
+
+    @Test
+    void should_make_the_shared_topic_readers_fail_on_an_event_that_does_not_match() {
+        String topic = "t" + UUID.randomUUID().toString().substring(0, 8) + "-job-status";
+        SharedKafka.broker().createTopics(1, topic);
+        try (KafkaTestClient kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers())) {
+            kafka.send(topic, ID, "{\"jobId\":\"" + ID + "\",\"state\":\"Done\"}");
+            AssertionError readAll = assertThrows(AssertionError.class, () -> kafka.readAll(topic));
+            assertTrue(readAll.getMessage().contains("does not match its schema"), readAll.getMessage());
+            assertThrows(AssertionError.class, () -> kafka.consume(topic, 1, Duration.ofSeconds(30)));
+        }
     }
 
     /** True when the status schema accepts it. */

@@ -39,7 +39,7 @@ class OperatorLogsTest {
         Topics topics = Topics.unique();
         try (AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start();
              KafkaTestClient kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers())) {
-            // stays Processing for an hour: checked every 200 ms, no state change
+            // stays Queued for an hour: checked every 200 ms, no state change
             simulator.register(job, "steady", JobScenario.LONG_RUNNING, Duration.ofHours(1));
             RunningMonitor.createPublicTopics(SharedKafka.broker(), topics);
             Map<String, String> settings = RunningMonitor.settings(simulator, topics);
@@ -68,7 +68,7 @@ class OperatorLogsTest {
                         .filter(l -> l.path("loggerName").asText().equals("io.github.amsjobmonitor.state-changes")).toList();
                 assertEquals(1, stateChanges.size(), stateChanges.toString());
                 assertEquals("INFO", stateChanges.get(0).path("level").asText());
-                assertEquals(job + ": new -> Processing", stateChanges.get(0).path("formattedMessage").asText());
+                assertEquals(job + ": new -> Queued", stateChanges.get(0).path("formattedMessage").asText());
 
                 List<JsonNode> deadLetters = all.stream()
                         .filter(l -> l.path("loggerName").asText().equals("io.github.amsjobmonitor.dead-letter")).toList();
