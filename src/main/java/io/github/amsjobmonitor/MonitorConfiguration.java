@@ -8,6 +8,11 @@ import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
 import io.github.amsjobmonitor.intake.JobRequestParser;
+import io.github.amsjobmonitor.observe.AmsApiHealthCheck;
+import io.github.amsjobmonitor.observe.AmsCalls;
+import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
+import io.github.amsjobmonitor.observe.MonitorMetrics;
+import io.github.amsjobmonitor.observe.TrackedJobs;
 import io.github.amsjobmonitor.tracking.CheckTopic;
 import io.github.amsjobmonitor.tracking.DueCheckGate;
 import io.github.amsjobmonitor.tracking.DuplicateCheckFilter;
@@ -125,10 +130,53 @@ public class MonitorConfiguration implements CamelConfiguration {
         return new CheckTopic(brokers, topic, partitions);
     }
 
+    // Health and metrics (see docs/observing.md)
+
+    @BindToRegistry
+    public AmsCalls amsCalls() {
+        return new AmsCalls(CLOCK);
+    }
+
+    @BindToRegistry
+    public MonitorMetrics monitorMetrics(
+            @BeanInject("amsCalls") AmsCalls amsCalls,
+            @BeanInject("tokenProvider") TokenProvider tokenProvider,
+            @PropertyInject("camel.component.kafka.brokers") String brokers,
+            @PropertyInject("monitor.topic.checks") String checksTopic,
+            @PropertyInject("monitor.group-id") String groupId,
+            @PropertyInject("monitor.topic.dead-letter") String deadLetterTopic,
+            @PropertyInject("monitor.metrics.tracked-jobs-max-age") String trackedJobsMaxAge) {
+        TrackedJobs trackedJobs = new TrackedJobs(brokers, checksTopic, groupId + "-checks", duration(trackedJobsMaxAge), CLOCK);
+        return new MonitorMetrics(amsCalls, tokenProvider, trackedJobs, checksTopic, deadLetterTopic);
+    }
+
+    @BindToRegistry
+    public EntraTokenHealthCheck entraTokenHealthCheck(
+            @BeanInject("tokenProvider") TokenProvider tokenProvider,
+            @PropertyInject("monitor.health.token-recheck") String recheck) {
+        return new EntraTokenHealthCheck(tokenProvider, duration(recheck), CLOCK);
+    }
+
+    @BindToRegistry
+    public AmsApiHealthCheck amsApiHealthCheck(
+            @BeanInject("amsCalls") AmsCalls amsCalls,
+            @PropertyInject("monitor.health.ams-failures") int failures) {
+        return new AmsApiHealthCheck(amsCalls, failures);
+    }
+
     @Override
     public void configure(CamelContext camelContext) {
         // the checks topic must exist with its partitions before the check route's consumers start
         camelContext.getRegistry().lookupByNameAndType("checkTopic", CheckTopic.class).ensureExists();
+        // camel-main looks event notifiers up before this class's beans are bound: add it by hand, and
+        // let the context start and stop it (its meters are registered on start, its Admin client closed on stop)
+        MonitorMetrics metrics = camelContext.getRegistry().lookupByNameAndType("monitorMetrics", MonitorMetrics.class);
+        camelContext.getManagementStrategy().addEventNotifier(metrics);
+        try {
+            camelContext.addService(metrics, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot add the metrics notifier", e);
+        }
     }
 
     private static void required(String key, String value, String meaning) {

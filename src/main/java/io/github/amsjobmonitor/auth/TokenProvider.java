@@ -44,8 +44,10 @@ public class TokenProvider {
     private final Clock clock;
     private final Object refreshLock = new Object();
     private final AtomicLong tokenRequests = new AtomicLong();
+    private final AtomicLong failedTokenRequests = new AtomicLong();
     private volatile IAuthenticationResult current;
     private Instant renewedAt = Instant.MIN;
+    private volatile TokenOutcome lastOutcome;
 
     public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
                          Duration connectTimeout, Duration readTimeout, Clock clock) {
@@ -122,12 +124,39 @@ public class TokenProvider {
         return tokenRequests.get();
     }
 
+    /** Token requests that gave no token, since start (for metrics). */
+    public long failedTokenRequests() {
+        return failedTokenRequests.get();
+    }
+
+    /** The outcome of the latest token request, or null before the first: health reads it without asking Entra ID. */
+    public TokenOutcome lastOutcome() {
+        return lastOutcome;
+    }
+
+    /** True while a token is cached and not near its expiry: an AMS request needs no token request now. */
+    public boolean hasFreshToken() {
+        return isFresh(current);
+    }
+
     private boolean isFresh(IAuthenticationResult token) {
         return token != null && token.expiresOnDate().toInstant().minus(EXPIRY_MARGIN).isAfter(Instant.now(clock));
     }
 
     private IAuthenticationResult acquire(ClientCredentialParameters request) {
         tokenRequests.incrementAndGet();
+        try {
+            IAuthenticationResult result = request(request);
+            lastOutcome = TokenOutcome.obtained(Instant.now(clock));
+            return result;
+        } catch (RuntimeException e) {
+            failedTokenRequests.incrementAndGet();
+            lastOutcome = TokenOutcome.failed(Instant.now(clock), e.getMessage());
+            throw e;
+        }
+    }
+
+    private IAuthenticationResult request(ClientCredentialParameters request) {
         try {
             IAuthenticationResult result = app.acquireToken(request).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (result == null || result.accessToken() == null || result.accessToken().isEmpty()) {

@@ -272,6 +272,11 @@ public final class AmsSimulator implements AutoCloseable {
         reopen.start();
     }
 
+    /** Entra ID down (true) or back (false): token requests get 503 meanwhile; tokens already issued keep working. */
+    public void tokenOutage(boolean on) {
+        tokens.outage(on);
+    }
+
     /** Makes every issued token invalid: the next API call gets 401 until a new token is fetched. */
     public void invalidateTokens() {
         tokens.invalidateAll();

@@ -29,6 +29,7 @@ final class TokenEndpoint {
     private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger issued = new AtomicInteger();
+    private volatile boolean outage;
 
     TokenEndpoint(SimulatorSettings settings, Clock clock) {
         this.settings = settings;
@@ -37,6 +38,9 @@ final class TokenEndpoint {
 
     Reply token(String method, String tenant, String contentType, String body) {
         requests.incrementAndGet();
+        if (outage) {
+            return error(503, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.");
+        }
         if (!"POST".equals(method)) {
             return error(405, "invalid_request", 900561, "The endpoint only accepts POST requests.");
         }
@@ -92,6 +96,11 @@ final class TokenEndpoint {
     boolean isValid(String token) {
         Instant expiry = token == null ? null : issuedTokens.get(token);
         return expiry != null && clock.instant().isBefore(expiry);
+    }
+
+    /** While on, every token request gets 503 temporarily_unavailable (Entra ID down); issued tokens stay valid. */
+    void outage(boolean on) {
+        outage = on;
     }
 
     /** Makes every issued token fail, as after a key rollover: clients must fetch a new one. */

@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Task reads (for progress) are extra requests on an account that AMS throttles; state checks
@@ -13,6 +15,8 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * go on without progress.
  */
 public class ProgressReads {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.amsjobmonitor.check");
 
     private final Duration pause;
     private final Clock clock;
@@ -43,5 +47,6 @@ public class ProgressReads {
             wait = Duration.ofSeconds(Long.parseLong(retryAfter));
         }
         pausedUntil = clock.instant().plus(wait);
+        LOG.warn("AMS throttles task reads: no progress reads for {} s, state checks go on", wait.toSeconds());
     }
 }

@@ -25,7 +25,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-/** A producer and a reader for tests: keys are strings, values bytes (UTF-8 helpers for text). */
+/**
+ * A producer and a reader for tests: keys are strings, values bytes (UTF-8 helpers for text). Every
+ * event read from an event topic is checked against its published schema ({@link EventSchemas}).
+ */
 public final class KafkaTestClient implements AutoCloseable {
 
     private final String bootstrapServers;
@@ -83,6 +86,7 @@ public final class KafkaTestClient implements AutoCloseable {
             long left;
             while (matched.size() < count && (left = deadline - System.nanoTime()) > 0) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofNanos(Math.min(left, 200_000_000L)))) {
+                    EventSchemas.check(r);
                     if (matched.size() < count && filter.test(r)) {
                         matched.add(r);
                     }
@@ -113,7 +117,10 @@ public final class KafkaTestClient implements AutoCloseable {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end within 30 s");
                 }
-                consumer.poll(Duration.ofMillis(100)).forEach(all::add);
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    EventSchemas.check(r);
+                    all.add(r);
+                }
             }
         }
         all.sort(Comparator.comparingLong(ConsumerRecord::timestamp));

@@ -24,7 +24,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads topics from their beginning in the background, without a consumer group, and keeps every record
  * with the time it arrived here: for tests that wait for events while other things happen (a crash, a
  * broker outage). The topics must exist when the watcher starts. It survives a broker outage: the
- * consumer reconnects by itself.
+ * consumer reconnects by itself. Every event read from an event topic is checked against its published
+ * schema ({@link EventSchemas}): {@link #all()} fails once one does not match.
  */
 public final class TopicWatcher implements AutoCloseable {
 
@@ -39,7 +40,7 @@ public final class TopicWatcher implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile RuntimeException failure;
+    private volatile Throwable failure;
 
     public TopicWatcher(String bootstrapServers, Collection<String> topics) {
         consumer = new KafkaConsumer<>(Map.of(
@@ -64,12 +65,14 @@ public final class TopicWatcher implements AutoCloseable {
         try {
             while (running) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    EventSchemas.check(r);
                     seen.add(new Seen(r.topic(), r.key(), KafkaTestClient.header(r, "ce_id"), state(r), Instant.now(), r));
                 }
             }
         } catch (WakeupException e) {
             // closing
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | AssertionError e) {
+            // an AssertionError: an event that does not match its schema
             failure = e;
         } finally {
             consumer.close(Duration.ofSeconds(2));
@@ -79,7 +82,7 @@ public final class TopicWatcher implements AutoCloseable {
     /** Everything seen so far, in arrival order. */
     public List<Seen> all() {
         if (failure != null) {
-            throw new IllegalStateException("the topic watcher failed", failure);
+            throw new AssertionError("the topic watcher failed", failure);
         }
         return List.copyOf(seen);
     }

@@ -1,0 +1,177 @@
+package io.github.amsjobmonitor.observe;
+
+import io.github.amsjobmonitor.auth.TokenProvider;
+import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
+import io.github.amsjobmonitor.tracking.Observation;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * The monitor's own Prometheus series, counted from Camel's "exchange sent" events, so the routes
+ * carry no metrics steps: a send to {@code direct:check-job} is one check (its state from the
+ * exchange's {@code observation}), a send to an HTTP endpoint is one AMS request (status and time),
+ * a send to a Kafka topic is one published event or, on the dead-letter topic, one dead letter
+ * (its code from the {@code monitor-error-code} header). The checks topic is internal: not counted.
+ */
+public class MonitorMetrics extends EventNotifierSupport implements CamelContextAware {
+
+    /** The name camel-micrometer-prometheus binds its registry under (the one /observe/metrics serves). */
+    public static final String CAMEL_REGISTRY_NAME = "metricsRegistry";
+
+    static final String CHECK_ENDPOINT = "direct://check-job";
+    /** Histogram buckets of the AMS request time: a normal answer takes tens of ms, the timeout is 15 s. */
+    private static final Duration[] AMS_BUCKETS = {Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+        Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+        Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(15)};
+
+    private CamelContext camelContext;
+    private MeterRegistry registry;
+    private final AmsCalls amsCalls;
+    private final TokenProvider tokens;
+    private final TrackedJobs trackedJobs;
+    private final String checksTopic;
+    private final String deadLetterTopic;
+    private Timer amsRequestTime;
+
+    public MonitorMetrics(AmsCalls amsCalls, TokenProvider tokens, TrackedJobs trackedJobs,
+                          String checksTopic, String deadLetterTopic) {
+        this.amsCalls = amsCalls;
+        this.tokens = tokens;
+        this.trackedJobs = trackedJobs;
+        this.checksTopic = checksTopic;
+        this.deadLetterTopic = deadLetterTopic;
+        // only "exchange sent" matters here: Camel then skips building the other events for this notifier
+        setIgnoreCamelContextEvents(true);
+        setIgnoreCamelContextInitEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        registry = camelContext.getRegistry().lookupByNameAndType(CAMEL_REGISTRY_NAME, MeterRegistry.class);
+        if (registry == null) {
+            // camel.metrics.enabled=false: count anyway, nobody reads it
+            registry = new SimpleMeterRegistry();
+        }
+        amsRequestTime = Timer.builder("monitor.ams.request")
+                .description("Time of AMS REST requests, answered or not")
+                .serviceLevelObjectives(AMS_BUCKETS)
+                .register(registry);
+        FunctionCounter.builder("monitor.token.requests", tokens, t -> t.tokenRequests() - t.failedTokenRequests())
+                .description("Token requests sent to Entra ID").tag("outcome", "obtained").register(registry);
+        FunctionCounter.builder("monitor.token.requests", tokens, TokenProvider::failedTokenRequests)
+                .description("Token requests sent to Entra ID").tag("outcome", "failed").register(registry);
+        Gauge.builder("monitor.jobs.tracked", trackedJobs, TrackedJobs::count)
+                .description("Jobs tracked by all instances together: the pending records of the checks topic")
+                .register(registry);
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        trackedJobs.close();
+        super.doStop();
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof ExchangeSentEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        ExchangeSentEvent sent = (ExchangeSentEvent) event;
+        Endpoint endpoint = sent.getEndpoint();
+        Exchange exchange = sent.getExchange();
+        if (endpoint instanceof HttpEndpoint) {
+            amsRequest(exchange, sent.getTimeTaken());
+        } else if (endpoint instanceof KafkaEndpoint kafka) {
+            published(exchange, kafka.getConfiguration().getTopic());
+        } else if (CHECK_ENDPOINT.equals(endpoint.getEndpointBaseUri())) {
+            Counter.builder("monitor.checks").description("Checks of a job, by the state AMS reported")
+                    .tag("state", checkOutcome(exchange)).register(registry).increment();
+        }
+    }
+
+    private void amsRequest(Exchange exchange, long millis) {
+        amsRequestTime.record(millis, TimeUnit.MILLISECONDS);
+        String code;
+        Exception failure = exchange.getException();
+        if (failure == null) {
+            Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            code = status == null ? "unknown" : String.valueOf(status);
+            amsCalls.answered(status == null ? 200 : status);
+        } else if (failure instanceof HttpOperationFailedException http) {
+            code = String.valueOf(http.getStatusCode());
+            amsCalls.answered(http.getStatusCode());
+        } else {
+            // no HTTP answer at all: refused, timed out, reset
+            code = "none";
+            amsCalls.failed(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+        }
+        Counter.builder("monitor.ams.responses").description("AMS REST answers by HTTP status (none: no answer)")
+                .tag("code", code).register(registry).increment();
+    }
+
+    private void published(Exchange exchange, String topic) {
+        if (exchange.getException() != null || topic == null || topic.equals(checksTopic)) {
+            return;
+        }
+        if (topic.equals(deadLetterTopic)) {
+            String code = exchange.getMessage().getHeader(OutgoingHeaderFilter.ERROR_CODE, String.class);
+            Counter.builder("monitor.dead.letters").description("Records written to the dead-letter topic, by error code")
+                    .tag("code", code == null ? "unknown" : code).register(registry).increment();
+            return;
+        }
+        Observation observation = exchange.getProperty("observation", Observation.class);
+        String state = observation == null || observation.state() == null ? "unknown" : observation.state().name();
+        Counter.builder("monitor.events.published").description("Job events published, by job state and topic")
+                .tag("state", state).tag("topic", topic).register(registry).increment();
+    }
+
+    private static String checkOutcome(Exchange exchange) {
+        Observation observation = exchange.getProperty("observation", Observation.class);
+        if (exchange.getException() != null || observation == null) {
+            // AMS or Entra ID did not answer: the job is checked again later
+            return "failed";
+        }
+        if (observation.state() != null) {
+            return observation.state().name();
+        }
+        return observation.found() ? "unknown" : "not_found";
+    }
+}
