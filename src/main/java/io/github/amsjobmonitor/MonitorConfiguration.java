@@ -26,6 +26,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.util.TimeUtils;
 
 /** The beans the routes call, by the names the routes use, with their settings from the configuration. */
@@ -177,6 +178,13 @@ public class MonitorConfiguration implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the metrics notifier", e);
         }
+        // ams-api health shows the state of the circuit breaker of routes/ams-request (step ams-breaker),
+        // looked up on each probe because a route reload makes a new breaker
+        AmsApiHealthCheck amsHealth = camelContext.getRegistry().lookupByNameAndType("amsApiHealthCheck", AmsApiHealthCheck.class);
+        amsHealth.setCircuitState(() -> {
+            ResilienceProcessor breaker = camelContext.getProcessor("ams-breaker", ResilienceProcessor.class);
+            return breaker == null || breaker.getCircuitBreaker() == null ? null : breaker.getCircuitBreaker().getState().name();
+        });
     }
 
     private static void required(String key, String value, String meaning) {

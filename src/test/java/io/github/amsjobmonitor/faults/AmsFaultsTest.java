@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.apache.camel.health.HealthCheck;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -176,6 +177,9 @@ class AmsFaultsTest {
         List<String> jobs = List.of(trackQueuedJob(), trackQueuedJob(), trackQueuedJob());
         simulator.injectFault(ApiFault.status(500), -1);
         await("the breaker open", () -> "OPEN".equals(breaker().getCircuitBreakerState()));
+        // health shows it: ams-api is DOWN while the breaker is open
+        assertEquals(HealthCheck.State.DOWN, amsHealth().getState());
+        assertEquals("OPEN", amsHealth().getDetails().get("circuit.state"));
         int requestsBefore = simulator.recordedRequests().size();
         int checksBefore = jobs.stream().mapToInt(AmsFaultsTest::checkRecords).sum();
         // while open, checks go on at their interval (each one "check again later") without requests
@@ -189,6 +193,11 @@ class AmsFaultsTest {
             assertNoDeadLetter(job);
         }
         await("the breaker closed", () -> "CLOSED".equals(breaker().getCircuitBreakerState()));
+        await("ams-api UP again", () -> amsHealth().getState() == HealthCheck.State.UP);
+    }
+
+    private static HealthCheck.Result amsHealth() {
+        return monitor.context().getRegistry().lookupByNameAndType("amsApiHealthCheck", HealthCheck.class).call();
     }
 
     @Test
