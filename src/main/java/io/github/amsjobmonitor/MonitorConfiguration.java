@@ -1,6 +1,8 @@
 package io.github.amsjobmonitor;
 
 import io.github.amsjobmonitor.ams.JobQuery;
+import io.github.amsjobmonitor.auth.CredentialsHealthCheck;
+import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
@@ -13,6 +15,8 @@ import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -33,12 +37,25 @@ public class MonitorConfiguration implements CamelConfiguration {
             @PropertyInject("azure.ad.client-secret") String clientSecret,
             @PropertyInject("azure.ad.scope") String scope,
             @PropertyInject("monitor.token.connect-timeout") String connectTimeout,
-            @PropertyInject("monitor.token.read-timeout") String readTimeout) {
+            @PropertyInject("monitor.token.read-timeout") String readTimeout,
+            @PropertyInject(value = "monitor.token.retry-backoff", defaultValue = "1s") String retryBackoff,
+            @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff) {
         required("azure.ad.tenant-id", tenantId, "the Entra ID tenant (directory) ID");
         required("azure.ad.client-id", clientId, "the service principal's application (client) ID");
         required("azure.ad.client-secret", clientSecret, "the service principal's secret");
         return new TokenProvider(authorityHost, tenantId, clientId, clientSecret, scope,
-                duration(connectTimeout), duration(readTimeout), CLOCK);
+                duration(connectTimeout), duration(readTimeout), duration(retryBackoff), duration(maxRetryBackoff), CLOCK);
+    }
+
+    /** Suspends the Kafka consumer routes when Entra ID refuses the credentials. */
+    @BindToRegistry
+    public RefusedCredentialsStop refusedCredentialsStop() {
+        return new RefusedCredentialsStop(List.of("intake", "check"));
+    }
+
+    @BindToRegistry
+    public CredentialsHealthCheck credentialsHealthCheck(@BeanInject("tokenProvider") TokenProvider tokens) {
+        return new CredentialsHealthCheck(tokens);
     }
 
     @BindToRegistry
@@ -106,6 +123,8 @@ public class MonitorConfiguration implements CamelConfiguration {
     public void configure(CamelContext camelContext) {
         // the checks topic must exist with its partitions before the check route's consumers start
         camelContext.getRegistry().lookupByNameAndType("checkTopic", CheckTopic.class).ensureExists();
+        camelContext.getRegistry().lookupByNameAndType("refusedCredentialsStop", RefusedCredentialsStop.class)
+                .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
     }
 
     private static void required(String key, String value, String meaning) {

@@ -1,13 +1,16 @@
 package io.github.amsjobmonitor.simulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +32,10 @@ final class TokenEndpoint {
     private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger issued = new AtomicInteger();
+    // every token ever issued, kept after invalidation: tests look for them in logs and records
+    private final Set<String> everIssued = ConcurrentHashMap.newKeySet();
+    private volatile Duration answerDelay = Duration.ZERO;
+    private volatile boolean unavailable;
 
     TokenEndpoint(SimulatorSettings settings, Clock clock) {
         this.settings = settings;
@@ -37,6 +44,17 @@ final class TokenEndpoint {
 
     Reply token(String method, String tenant, String contentType, String body) {
         requests.incrementAndGet();
+        Duration delay = answerDelay;
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (unavailable) {
+            return error(503, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.");
+        }
         if (!"POST".equals(method)) {
             return error(405, "invalid_request", 900561, "The endpoint only accepts POST requests.");
         }
@@ -84,6 +102,7 @@ final class TokenEndpoint {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long lifetime = settings.tokenLifetime().toSeconds();
         issuedTokens.put(token, clock.instant().plus(settings.tokenLifetime()));
+        everIssued.add(token);
         issued.incrementAndGet();
         return Reply.json(200, CONTENT_TYPE, Reply.object("token_type", "Bearer", "expires_in", lifetime,
                 "ext_expires_in", lifetime, "access_token", token)).withHeader("Cache-Control", "no-store, no-cache");
@@ -97,6 +116,41 @@ final class TokenEndpoint {
     /** Makes every issued token fail, as after a key rollover: clients must fetch a new one. */
     void invalidateAll() {
         issuedTokens.clear();
+    }
+
+    /** Every access token issued since start, including invalidated ones. */
+    Set<String> everIssued() {
+        return Set.copyOf(everIssued);
+    }
+
+    /** Answers every token request only after {@code delay} (zero: at once), like a slow Entra ID. */
+    void delayAnswers(Duration delay) {
+        answerDelay = delay;
+    }
+
+    /** While on, every token request gets 503 {@code temporarily_unavailable}, like an Entra ID outage. */
+    void setUnavailable(boolean on) {
+        unavailable = on;
+    }
+
+    /** The faults record of the control endpoint {@code /simulator/token-faults}. */
+    record Faults(Long delayMillis, Boolean unavailable) {
+    }
+
+    /** {@code GET} shows the token faults, {@code POST {"delayMillis": 2000, "unavailable": false}} sets them. */
+    Reply faults(String method, String body) {
+        if ("POST".equals(method)) {
+            try {
+                Faults asked = Reply.JSON.readValue(body, Faults.class);
+                delayAnswers(Duration.ofMillis(asked.delayMillis() == null ? 0 : Math.max(0, asked.delayMillis())));
+                setUnavailable(Boolean.TRUE.equals(asked.unavailable()));
+            } catch (JsonProcessingException e) {
+                return Reply.json(400, "application/json", Map.of("error", String.valueOf(e.getOriginalMessage())));
+            }
+        } else if (!"GET".equals(method)) {
+            return Reply.json(405, "application/json", Map.of("error", "use GET or POST"));
+        }
+        return Reply.json(200, "application/json", new Faults(answerDelay.toMillis(), unavailable));
     }
 
     int requestCount() {
