@@ -9,7 +9,35 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(newMain().run(args));
+        int exitCode;
+        try {
+            exitCode = newMain().run(args);
+        } catch (Exception e) {
+            String problem = settingProblem(e);
+            if (problem == null) {
+                throw e;
+            }
+            // a configuration mistake: one line for the operator, not a stack trace
+            System.err.println("ams-job-monitor did not start: " + problem);
+            exitCode = 1;
+        }
+        System.exit(exitCode);
+    }
+
+    /** The one-line explanation of a start failure caused by a bad or missing setting, else null. */
+    static String settingProblem(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof InvalidSettingException invalid) {
+                return invalid.getMessage();
+            }
+            String message = cause.getMessage();
+            // Camel's own words for a {{key}} that no configuration source defines
+            if (message != null && message.startsWith("Property with key [")) {
+                return message.lines().findFirst().orElse(message) + " (set it in application.properties, as -Dkey=value"
+                        + " or as an environment variable)";
+            }
+        }
+        return null;
     }
 
     /** The monitor as camel-main runs it; tests start the same thing with their own overrides. */
