@@ -7,6 +7,7 @@ import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
 import io.github.amsjobmonitor.intake.JobRequestParser;
+import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.tracking.CheckTopic;
 import io.github.amsjobmonitor.tracking.DueCheckGate;
 import io.github.amsjobmonitor.tracking.DuplicateCheckFilter;
@@ -43,6 +44,7 @@ public class MonitorConfiguration implements CamelConfiguration {
         required("azure.ad.tenant-id", tenantId, "the Entra ID tenant (directory) ID");
         required("azure.ad.client-id", clientId, "the service principal's application (client) ID");
         required("azure.ad.client-secret", clientSecret, "the service principal's secret");
+        SecretMasking.registerSecret(clientSecret);
         Duration connect = duration("monitor.token.connect-timeout", connectTimeout);
         Duration read = duration("monitor.token.read-timeout", readTimeout);
         Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);

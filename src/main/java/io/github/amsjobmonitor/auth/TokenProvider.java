@@ -5,6 +5,7 @@ import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalServiceException;
+import io.github.amsjobmonitor.logging.SecretMasking;
 import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -188,6 +189,7 @@ public class TokenProvider {
                 // MSAL reports an answer without access_token as a success
                 throw new TokenUnavailableException("Entra ID answered without an access token for client " + clientId, null);
             }
+            SecretMasking.registerToken(result.accessToken());
             LOG.debug("Got a token for client {} valid until {}", clientId, result.expiresOnDate().toInstant());
             return result;
         } catch (ExecutionException e) {
