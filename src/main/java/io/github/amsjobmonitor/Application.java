@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor;
 
+import io.github.amsjobmonitor.logging.SecretMasking;
 import org.apache.camel.main.Main;
 
 /** Starts the monitor: settings from ./application.properties, routes from ./routes/. */
@@ -42,6 +43,9 @@ public final class Application {
 
     /** The monitor as camel-main runs it; tests start the same thing with their own overrides. */
     public static Main newMain() {
+        // known before Camel resolves (and, at DEBUG, logs) any property: masked from the first log line
+        SecretMasking.registerSecret(System.getenv("AZURE_AD_CLIENT_SECRET"));
+        SecretMasking.registerSecret(System.getProperty("azure.ad.client-secret"));
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
         main.configure().addConfiguration(MonitorConfiguration.class);

@@ -23,7 +23,10 @@ public final class SecretMasking {
     // cheap pre-check before the regular expressions: most lines contain none of these
     private static final Pattern SHAPED = Pattern.compile(
             "(?i)(bearer\\s+)[A-Za-z0-9._~+/=_-]{8,}"
-                    + "|(\"?(?:access_token|refresh_token|id_token|client_secret|client_assertion)\"?\\s*[:=]\\s*\"?)[^\"&\\s,}\\]]+");
+                    + "|(\"?(?:access_token|refresh_token|id_token|client_secret|client_assertion)\"?\\s*[:=]\\s*\"?)[^\"&\\s,}\\]]+"
+                    // a setting named *client-secret* with its value, as Camel's property resolution logs it at DEBUG:
+                    // "azure.ad.client-secret with value: x", "{{azure.ad.client-secret}} -> x", "client-secret = x"
+                    + "|((?:client[-.]secret|CLIENT_SECRET)[\"'}\\]]*\\s*(?:with value:|->|=|:)\\s*\"?)[^\"&\\s,}\\]]+");
     private static final String[] HINTS = {"bearer", "token", "secret", "assertion"};
 
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
@@ -64,7 +67,7 @@ public final class SecretMasking {
         }
         if (mayHoldCredential(masked)) {
             masked = SHAPED.matcher(masked).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
-                    (m.group(1) != null ? m.group(1) : m.group(2)) + MASK));
+                    (m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3)) + MASK));
         }
         return masked;
     }

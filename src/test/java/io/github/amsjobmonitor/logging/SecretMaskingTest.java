@@ -40,6 +40,15 @@ class SecretMaskingTest {
     }
 
     @Test
+    void should_redact_the_secret_setting_as_camel_logs_its_resolution_at_debug() {
+        assertEquals("Found an OS environment property: azure.ad.client-secret with value: *** to be used.",
+                SecretMasking.mask("Found an OS environment property: azure.ad.client-secret with value: x9-s3cret to be used."));
+        assertEquals("Resolved text: {{azure.ad.client-secret}} -> ***",
+                SecretMasking.mask("Resolved text: {{azure.ad.client-secret}} -> x9-s3cret"));
+        assertEquals("AZURE_AD_CLIENT_SECRET=***", SecretMasking.mask("AZURE_AD_CLIENT_SECRET=x9-s3cret"));
+    }
+
+    @Test
     void should_redact_a_registered_secret_and_token_wherever_they_appear() {
         SecretMasking.registerSecret("my secret+value");
         SecretMasking.registerToken("tok-1234567890");
