@@ -239,6 +239,11 @@ public final class AmsSimulator implements AutoCloseable {
         tokens.setUnavailable(on);
     }
 
+    /** The service principal's secret changes (the old one expired or was revoked): the old one gets invalid_client. */
+    public void changeClientSecret(String newSecret) {
+        tokens.changeClientSecret(newSecret);
+    }
+
     // --- observations ---
 
     /** Every access token issued so far, invalidated ones included: for tests that look for leaks. */

@@ -36,10 +36,12 @@ final class TokenEndpoint {
     private final Set<String> everIssued = ConcurrentHashMap.newKeySet();
     private volatile Duration answerDelay = Duration.ZERO;
     private volatile boolean unavailable;
+    private volatile String clientSecret;
 
     TokenEndpoint(SimulatorSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.clientSecret = settings.clientSecret();
     }
 
     Reply token(String method, String tenant, String contentType, String body) {
@@ -79,7 +81,7 @@ final class TokenEndpoint {
             return error(401, "invalid_client", 700016, "Application with identifier '" + clientId
                     + "' was not found in the directory '" + tenant + "'.");
         }
-        if (!settings.clientSecret().equals(clientSecret)) {
+        if (!this.clientSecret.equals(clientSecret)) {
             return error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent"
                     + " in the request is the client secret value, not the client secret ID, for a secret added to app '"
                     + clientId + "'.");
@@ -121,6 +123,11 @@ final class TokenEndpoint {
     /** Every access token issued since start, including invalidated ones. */
     Set<String> everIssued() {
         return Set.copyOf(everIssued);
+    }
+
+    /** From now on only {@code newSecret} is accepted, as after the old secret expired or was revoked. */
+    void changeClientSecret(String newSecret) {
+        clientSecret = newSecret;
     }
 
     /** Answers every token request only after {@code delay} (zero: at once), like a slow Entra ID. */

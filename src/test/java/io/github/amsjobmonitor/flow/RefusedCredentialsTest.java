@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.amsjobmonitor.simulator.AmsSimulator;
 import io.github.amsjobmonitor.simulator.JobScenario;
 import io.github.amsjobmonitor.simulator.SimulatedJob;
+import io.github.amsjobmonitor.simulator.SimulatedJob;
 import io.github.amsjobmonitor.simulator.SimulatorSettings;
 import io.github.amsjobmonitor.testsupport.KafkaTestClient;
 import io.github.amsjobmonitor.testsupport.MonitorProcess;
@@ -98,6 +99,35 @@ class RefusedCredentialsTest {
                 assertEquals(Set.copyOf(jobs), finished, "every job reaches Finished; log:\n" + fixed.tail(30));
                 assertTrue(kafka.readAll(topics.deadLetter()).isEmpty());
                 fixed.stopGracefully();
+            }
+        }
+    }
+
+    @Test
+    void should_keep_a_tracked_job_when_its_secret_is_revoked_mid_run_and_finish_it_after_a_restart() throws Exception {
+        Topics topics = Topics.unique();
+        SimulatorSettings defaults = SimulatorSettings.defaults();
+        // 200 s tokens are inside the 300 s renewal margin: every check fetches a token, so a revoked secret shows at once
+        try (AmsSimulator simulator = new AmsSimulator(defaults.withPort(0).withTokenLifetime(Duration.ofSeconds(200))).start();
+             KafkaTestClient kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers())) {
+            String job = SimulatedJob.randomId();
+            Map<String, String> settings = RunningMonitor.settings(simulator, topics);
+            try (RunningMonitor monitor = RunningMonitor.start(settings, topics)) {
+                // registered once the monitor runs, so that it is far from final when the secret is revoked
+                simulator.register(job, "revoked mid-run", JobScenario.FINISH, Duration.ofSeconds(5));
+                kafka.send(topics.jobIds(), null, job);
+                assertEquals(1, kafka.consume(topics.jobStatus(), r -> job.equals(r.key()), 1, WAIT).size());
+                simulator.changeClientSecret("the-new-secret");
+                TopicWatcher.awaitOrFail(WAIT, () -> !monitor.context().getRouteController().getRouteStatus("check").isStarted(),
+                        () -> "the check route still runs with a revoked secret");
+                assertTrue(kafka.readAll(topics.deadLetter()).isEmpty(), "nothing dead-lettered for refused credentials");
+                assertTrue(kafka.readAll(topics.finished()).isEmpty());
+            }
+            settings.put("azure.ad.client-secret", "the-new-secret");
+            try (RunningMonitor fixed = RunningMonitor.start(settings, topics)) {
+                assertEquals(1, kafka.consume(topics.finished(), r -> job.equals(r.key()), 1, WAIT).size(),
+                        "the job goes on to Finished with the new secret");
+                assertTrue(kafka.readAll(topics.deadLetter()).isEmpty());
             }
         }
     }
