@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor;
 
+import io.github.amsjobmonitor.logging.SecretMasking;
 import org.apache.camel.main.Main;
 
 /** Starts the monitor: settings from ./application.properties, routes from ./routes/. */
@@ -9,11 +10,42 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(newMain().run(args));
+        int exitCode;
+        try {
+            exitCode = newMain().run(args);
+        } catch (Exception e) {
+            String problem = settingProblem(e);
+            if (problem == null) {
+                throw e;
+            }
+            // a configuration mistake: one line for the operator, not a stack trace
+            System.err.println("ams-job-monitor did not start: " + problem);
+            exitCode = 1;
+        }
+        System.exit(exitCode);
+    }
+
+    /** The one-line explanation of a start failure caused by a bad or missing setting, else null. */
+    static String settingProblem(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof InvalidSettingException invalid) {
+                return invalid.getMessage();
+            }
+            String message = cause.getMessage();
+            // Camel's own words for a {{key}} that no configuration source defines
+            if (message != null && message.startsWith("Property with key [")) {
+                return message.lines().findFirst().orElse(message) + " (set it in application.properties, as -Dkey=value"
+                        + " or as an environment variable)";
+            }
+        }
+        return null;
     }
 
     /** The monitor as camel-main runs it; tests start the same thing with their own overrides. */
     public static Main newMain() {
+        // known before Camel resolves (and, at DEBUG, logs) any property: masked from the first log line
+        SecretMasking.registerSecret(System.getenv("AZURE_AD_CLIENT_SECRET"));
+        SecretMasking.registerSecret(System.getProperty("azure.ad.client-secret"));
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
         main.configure().addConfiguration(MonitorConfiguration.class);

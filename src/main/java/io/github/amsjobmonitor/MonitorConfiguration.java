@@ -4,6 +4,8 @@ import io.github.amsjobmonitor.ams.AmsAnswers;
 import io.github.amsjobmonitor.ams.AmsBackoff;
 import io.github.amsjobmonitor.ams.AmsBase;
 import io.github.amsjobmonitor.ams.JobQuery;
+import io.github.amsjobmonitor.auth.CredentialsHealthCheck;
+import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
@@ -13,6 +15,7 @@ import io.github.amsjobmonitor.observe.AmsCalls;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
 import io.github.amsjobmonitor.observe.TrackedJobs;
+import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.tracking.CheckTopic;
 import io.github.amsjobmonitor.tracking.DueCheckGate;
 import io.github.amsjobmonitor.tracking.DuplicateCheckFilter;
@@ -21,6 +24,7 @@ import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -43,19 +47,42 @@ public class MonitorConfiguration implements CamelConfiguration {
             @PropertyInject("azure.ad.client-secret") String clientSecret,
             @PropertyInject("azure.ad.scope") String scope,
             @PropertyInject("monitor.token.connect-timeout") String connectTimeout,
-            @PropertyInject("monitor.token.read-timeout") String readTimeout) {
+            @PropertyInject("monitor.token.read-timeout") String readTimeout,
+            @PropertyInject(value = "monitor.token.retry-backoff", defaultValue = "1s") String retryBackoff,
+            @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff) {
         required("azure.ad.tenant-id", tenantId, "the Entra ID tenant (directory) ID");
         required("azure.ad.client-id", clientId, "the service principal's application (client) ID");
         required("azure.ad.client-secret", clientSecret, "the service principal's secret");
-        return new TokenProvider(authorityHost, tenantId, clientId, clientSecret, scope,
-                duration(connectTimeout), duration(readTimeout), CLOCK);
+        SecretMasking.registerSecret(clientSecret);
+        Duration connect = duration("monitor.token.connect-timeout", connectTimeout);
+        Duration read = duration("monitor.token.read-timeout", readTimeout);
+        Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
+        Duration maxBackoff = duration("monitor.token.retry-backoff-max", maxRetryBackoff);
+        try {
+            return new TokenProvider(authorityHost, tenantId, clientId, clientSecret, scope, connect, read, backoff, maxBackoff,
+                    CLOCK);
+        } catch (IllegalArgumentException e) {
+            // its only settings checks are of the authority host; the message names the key
+            throw new InvalidSettingException("azure.ad.authority-host", e.getMessage());
+        }
+    }
+
+    /** Suspends the Kafka consumer routes when Entra ID refuses the credentials. */
+    @BindToRegistry
+    public RefusedCredentialsStop refusedCredentialsStop() {
+        return new RefusedCredentialsStop(List.of("intake", "check"));
+    }
+
+    @BindToRegistry
+    public CredentialsHealthCheck credentialsHealthCheck(@BeanInject("tokenProvider") TokenProvider tokens) {
+        return new CredentialsHealthCheck(tokens);
     }
 
     @BindToRegistry
     public JobQuery jobQuery(@PropertyInject("ams.api-url") String apiUrl) {
         required("ams.api-url", apiUrl, "the AMS v2 REST base, e.g. https://acct.restv2.westeurope.media.azure.net/api/");
         if (!apiUrl.matches("https?://.+/")) {
-            throw new IllegalArgumentException("ams.api-url must be an http(s) URL ending in '/', got " + apiUrl);
+            throw new InvalidSettingException("ams.api-url", "ams.api-url must be an http(s) URL ending in '/', got " + apiUrl);
         }
         return new JobQuery();
     }
@@ -89,26 +116,27 @@ public class MonitorConfiguration implements CamelConfiguration {
                                  @PropertyInject("monitor.tracking.max-duration") String maxDuration,
                                  @PropertyInject("monitor.progress.step") double progressStep,
                                  @PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
-        return new JobTracker(duration(pollInterval), duration(maxDuration),
-                new ProgressPolicy(progressStep, duration(progressHeartbeat)), CLOCK);
+        return new JobTracker(duration("monitor.poll.interval", pollInterval), duration("monitor.tracking.max-duration", maxDuration),
+                new ProgressPolicy(progressStep, duration("monitor.progress.heartbeat", progressHeartbeat)), CLOCK);
     }
 
     @BindToRegistry
     public ProgressReads progressReads(@PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
-        return new ProgressReads(duration(progressHeartbeat), CLOCK);
+        return new ProgressReads(duration("monitor.progress.heartbeat", progressHeartbeat), CLOCK);
     }
 
     @BindToRegistry
     public DuplicateCheckFilter duplicateChecks(@PropertyInject("monitor.poll.interval") String pollInterval) {
-        return new DuplicateCheckFilter(duration(pollInterval), CLOCK);
+        return new DuplicateCheckFilter(duration("monitor.poll.interval", pollInterval), CLOCK);
     }
 
     @BindToRegistry
     public DueCheckGate dueCheckGate(@PropertyInject("monitor.poll.interval") String pollInterval) {
-        Duration interval = duration(pollInterval);
+        Duration interval = duration("monitor.poll.interval", pollInterval);
         if (interval.compareTo(LONGEST_POLL_INTERVAL) > 0) {
             // a check consumer waits up to one interval without polling Kafka; past max.poll.interval.ms (5 min) it is thrown out of its group
-            throw new IllegalArgumentException("monitor.poll.interval is " + pollInterval + "; it must be at most 4m");
+            throw new InvalidSettingException("monitor.poll.interval", "monitor.poll.interval is " + pollInterval
+                    + "; it must be at most 4m");
         }
         return new DueCheckGate(CLOCK, interval);
     }
@@ -185,11 +213,26 @@ public class MonitorConfiguration implements CamelConfiguration {
             ResilienceProcessor breaker = camelContext.getProcessor("ams-breaker", ResilienceProcessor.class);
             return breaker == null || breaker.getCircuitBreaker() == null ? null : breaker.getCircuitBreaker().getState().name();
         });
+        camelContext.getRegistry().lookupByNameAndType("refusedCredentialsStop", RefusedCredentialsStop.class)
+                .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
     }
 
     private static void required(String key, String value, String meaning) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(key + " is required: " + meaning);
+            throw new InvalidSettingException(key, key + " is required: " + meaning);
+        }
+    }
+
+    /** The setting {@code key} as a duration; a malformed one stops the start with a line naming the key. */
+    static Duration duration(String key, String text) {
+        try {
+            Duration value = duration(text);
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("negative");
+            }
+            return value;
+        } catch (RuntimeException e) {
+            throw new InvalidSettingException(key, key + " is '" + text + "'; expected a duration such as 500ms, 15s, 2m or 48h");
         }
     }
 

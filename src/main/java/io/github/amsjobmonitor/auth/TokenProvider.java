@@ -5,6 +5,7 @@ import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalServiceException;
+import io.github.amsjobmonitor.logging.SecretMasking;
 import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * expired cache each send a token request, and a lock-free read of the last token keeps the hot
  * path (one call per AMS request) off MSAL's cache look-up. A token is reused until five minutes
  * before it expires, the same margin MSAL applies.
+ *
+ * <p>A failed fetch is remembered: until its backoff has passed (doubling from
+ * {@code retryBackoff} up to {@code maxRetryBackoff} while failures go on), callers get the same
+ * failure at once instead of each sending a request, so a dozen consumer threads do not hammer a
+ * down or slow Entra ID. Refused credentials ({@code invalid_client}, {@code unauthorized_client})
+ * cannot heal without a configuration change and a restart: they are remembered for good, reported
+ * once to the {@link #onCredentialsRefused listener}, and no request is sent again.
  */
 public class TokenProvider {
 
@@ -35,6 +44,14 @@ public class TokenProvider {
     private static final Duration EXPIRY_MARGIN = Duration.ofMinutes(5);
     // a 401 that persists with fresh tokens (an auth outage) must not turn every check into a token request
     private static final Duration LEAST_TIME_BETWEEN_RENEWALS = Duration.ofSeconds(30);
+
+    private static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
+    private static final Set<String> REFUSED_CREDENTIALS = Set.of("invalid_client", "unauthorized_client");
+
+    /** The last failed fetch and when the next one may be sent. */
+    private record Failure(TokenUnavailableException error, Instant retryAt, int consecutive) {
+    }
 
     private final ConfidentialClientApplication app;
     private final ClientCredentialParameters parameters;
@@ -45,13 +62,27 @@ public class TokenProvider {
     private final Object refreshLock = new Object();
     private final AtomicLong tokenRequests = new AtomicLong();
     private final AtomicLong failedTokenRequests = new AtomicLong();
-    private volatile IAuthenticationResult current;
     private Instant renewedAt = Instant.MIN;
     private volatile TokenOutcome lastOutcome;
+    private final Duration retryBackoff;
+    private final Duration maxRetryBackoff;
+    private volatile IAuthenticationResult current;
+    private volatile Failure lastFailure;
+    private volatile CredentialsRefusedException refused;
+    private volatile Consumer<CredentialsRefusedException> refusalListener = refusal -> { };
 
     public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
                          Duration connectTimeout, Duration readTimeout, Clock clock) {
+        this(authorityHost, tenantId, clientId, clientSecret, scope, connectTimeout, readTimeout,
+                DEFAULT_RETRY_BACKOFF, DEFAULT_MAX_RETRY_BACKOFF, clock);
+    }
+
+    public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
+                         Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
+                         Clock clock) {
         this.clientId = clientId;
+        this.retryBackoff = retryBackoff;
+        this.maxRetryBackoff = maxRetryBackoff.compareTo(retryBackoff) < 0 ? retryBackoff : maxRetryBackoff;
         this.clock = clock;
         this.requestTimeout = connectTimeout.plus(readTimeout).multipliedBy(2);
         this.parameters = ClientCredentialParameters.builder(Set.of(scope)).build();
@@ -93,7 +124,7 @@ public class TokenProvider {
         synchronized (refreshLock) {
             token = current;
             if (!isFresh(token)) {
-                token = acquire(parameters);
+                token = acquireUnlessBackingOff(parameters);
                 current = token;
             }
             return token.accessToken();
@@ -113,10 +144,59 @@ public class TokenProvider {
             Instant now = Instant.now(clock);
             if (stillCurrent && !renewedAt.plus(LEAST_TIME_BETWEEN_RENEWALS).isAfter(now)) {
                 renewedAt = now;
-                current = acquire(renewal);
+                current = acquireUnlessBackingOff(renewal);
                 LOG.info("AMS refused the token of client {}: got a new one", clientId);
             }
         }
+    }
+
+    /** Called once, on the thread that saw it, when Entra ID refuses the client's credentials. */
+    public void onCredentialsRefused(Consumer<CredentialsRefusedException> listener) {
+        this.refusalListener = listener;
+    }
+
+    /** Whether Entra ID refused the client's credentials (for good, until a restart). */
+    public boolean credentialsRefused() {
+        return refused != null;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    // called holding refreshLock
+    private IAuthenticationResult acquireUnlessBackingOff(ClientCredentialParameters request) {
+        if (refused != null) {
+            throw refused.again();
+        }
+        Failure failure = lastFailure;
+        Instant now = Instant.now(clock);
+        if (failure != null && now.isBefore(failure.retryAt())) {
+            throw new TokenUnavailableException(failure.error().getMessage() + " (not asked again before "
+                    + failure.retryAt() + ")", failure.error().getErrorCode());
+        }
+        try {
+            IAuthenticationResult result = acquire(request);
+            lastFailure = null;
+            return result;
+        } catch (CredentialsRefusedException e) {
+            refused = e;
+            refusalListener.accept(e);
+            throw e;
+        } catch (TokenUnavailableException e) {
+            int consecutive = failure == null ? 1 : failure.consecutive() + 1;
+            lastFailure = new Failure(e, Instant.now(clock).plus(backoff(consecutive)), consecutive);
+            throw e;
+        }
+    }
+
+    /** retryBackoff, doubled for each further consecutive failure, at most maxRetryBackoff. */
+    private Duration backoff(int consecutiveFailures) {
+        Duration delay = retryBackoff;
+        for (int i = 1; i < consecutiveFailures && delay.compareTo(maxRetryBackoff) < 0; i++) {
+            delay = delay.multipliedBy(2);
+        }
+        return delay.compareTo(maxRetryBackoff) > 0 ? maxRetryBackoff : delay;
     }
 
     /** Token requests sent to Entra ID since start (for tests and metrics). */
@@ -163,10 +243,15 @@ public class TokenProvider {
                 // MSAL reports an answer without access_token as a success
                 throw new TokenUnavailableException("Entra ID answered without an access token for client " + clientId, null);
             }
+            SecretMasking.registerToken(result.accessToken());
             LOG.debug("Got a token for client {} valid until {}", clientId, result.expiresOnDate().toInstant());
             return result;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
+            if (cause instanceof MsalServiceException service && REFUSED_CREDENTIALS.contains(service.errorCode())) {
+                throw new CredentialsRefusedException(clientId, service.errorCode(), service.statusCode(),
+                        entraIdReason(service.getMessage()));
+            }
             if (cause instanceof MsalServiceException service) {
                 throw new TokenUnavailableException("Entra ID refused a token for client " + clientId + ": "
                         + service.errorCode() + " (HTTP " + service.statusCode() + ")", service.errorCode());
@@ -180,6 +265,16 @@ public class TokenProvider {
             Thread.currentThread().interrupt();
             throw new TokenUnavailableException("Interrupted while getting a token for client " + clientId, null);
         }
+    }
+
+    /** Entra ID's description without its trace, correlation and time stamp: "AADSTS7000215: Invalid client secret provided." */
+    static String entraIdReason(String description) {
+        if (description == null) {
+            return "";
+        }
+        int trace = description.indexOf(" Trace ID:");
+        String reason = trace < 0 ? description : description.substring(0, trace);
+        return reason.length() > 300 ? reason.substring(0, 300) + "..." : reason;
     }
 
     /** Decided on the name alone, without a DNS look-up: localhost or a loopback IP literal. */

@@ -48,6 +48,7 @@ public final class AmsSimulator implements AutoCloseable {
 
     static final int MAX_RECORDED = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(AmsSimulator.class);
+    static final String TOKEN_FAULTS_PATH = "/simulator/token-faults";
     private static final Pattern TOKEN_PATH = Pattern.compile("/([^/]+)/oauth2/v2\\.0/token");
     private static final Pattern OPENID_PATH = Pattern.compile("/([^/]+)/v2\\.0/\\.well-known/openid-configuration");
     private static final Pattern DISCOVERY_PATH = Pattern.compile("/([^/]+)/discovery/instance");
@@ -274,7 +275,7 @@ public final class AmsSimulator implements AutoCloseable {
 
     /** Entra ID down (true) or back (false): token requests get 503 meanwhile; tokens already issued keep working. */
     public void tokenOutage(boolean on) {
-        tokens.outage(on);
+        tokens.setUnavailable(on);
     }
 
     /** Makes every issued token invalid: the next API call gets 401 until a new token is fetched. */
@@ -295,7 +296,27 @@ public final class AmsSimulator implements AutoCloseable {
         apiBasePath = newBasePath;
     }
 
+    /** Entra ID answers every token request only after {@code delay} (zero: at once); for read timeouts. */
+    public void delayTokenAnswers(Duration delay) {
+        tokens.delayAnswers(delay);
+    }
+
+    /** While on, Entra ID answers 503 {@code temporarily_unavailable} to every token request. */
+    public void tokenEndpointUnavailable(boolean on) {
+        tokens.setUnavailable(on);
+    }
+
+    /** The service principal's secret changes (the old one expired or was revoked): the old one gets invalid_client. */
+    public void changeClientSecret(String newSecret) {
+        tokens.changeClientSecret(newSecret);
+    }
+
     // --- observations ---
+
+    /** Every access token issued so far, invalidated ones included: for tests that look for leaks. */
+    public Set<String> issuedTokens() {
+        return tokens.everIssued();
+    }
 
     /** Requests to {@code Jobs()} (any outcome). */
     public int jobsRequestCount() {
@@ -379,6 +400,9 @@ public final class AmsSimulator implements AutoCloseable {
         }
         if (path.equals(FaultControlEndpoint.PATH)) {
             return faultControl.handle(method, body(exchange));
+        }
+        if (path.equals(TOKEN_FAULTS_PATH)) {
+            return tokens.faults(method, body(exchange));
         }
         if ((matcher = TOKEN_PATH.matcher(path)).matches()) {
             return tokens.token(method, matcher.group(1), headers.getFirst("Content-Type"), body(exchange));

@@ -1,13 +1,16 @@
 package io.github.amsjobmonitor.simulator;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,16 +32,29 @@ final class TokenEndpoint {
     private final Map<String, Instant> issuedTokens = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger issued = new AtomicInteger();
-    private volatile boolean outage;
+    // every token ever issued, kept after invalidation: tests look for them in logs and records
+    private final Set<String> everIssued = ConcurrentHashMap.newKeySet();
+    private volatile Duration answerDelay = Duration.ZERO;
+    private volatile boolean unavailable;
+    private volatile String clientSecret;
 
     TokenEndpoint(SimulatorSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.clientSecret = settings.clientSecret();
     }
 
     Reply token(String method, String tenant, String contentType, String body) {
         requests.incrementAndGet();
-        if (outage) {
+        Duration delay = answerDelay;
+        if (!delay.isZero()) {
+            try {
+                Thread.sleep(delay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (unavailable) {
             return error(503, "temporarily_unavailable", 90033, "A transient error has occurred. Please try again.");
         }
         if (!"POST".equals(method)) {
@@ -65,7 +81,7 @@ final class TokenEndpoint {
             return error(401, "invalid_client", 700016, "Application with identifier '" + clientId
                     + "' was not found in the directory '" + tenant + "'.");
         }
-        if (!settings.clientSecret().equals(clientSecret)) {
+        if (!this.clientSecret.equals(clientSecret)) {
             return error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent"
                     + " in the request is the client secret value, not the client secret ID, for a secret added to app '"
                     + clientId + "'.");
@@ -88,6 +104,7 @@ final class TokenEndpoint {
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long lifetime = settings.tokenLifetime().toSeconds();
         issuedTokens.put(token, clock.instant().plus(settings.tokenLifetime()));
+        everIssued.add(token);
         issued.incrementAndGet();
         return Reply.json(200, CONTENT_TYPE, Reply.object("token_type", "Bearer", "expires_in", lifetime,
                 "ext_expires_in", lifetime, "access_token", token)).withHeader("Cache-Control", "no-store, no-cache");
@@ -98,14 +115,49 @@ final class TokenEndpoint {
         return expiry != null && clock.instant().isBefore(expiry);
     }
 
-    /** While on, every token request gets 503 temporarily_unavailable (Entra ID down); issued tokens stay valid. */
-    void outage(boolean on) {
-        outage = on;
-    }
-
     /** Makes every issued token fail, as after a key rollover: clients must fetch a new one. */
     void invalidateAll() {
         issuedTokens.clear();
+    }
+
+    /** Every access token issued since start, including invalidated ones. */
+    Set<String> everIssued() {
+        return Set.copyOf(everIssued);
+    }
+
+    /** From now on only {@code newSecret} is accepted, as after the old secret expired or was revoked. */
+    void changeClientSecret(String newSecret) {
+        clientSecret = newSecret;
+    }
+
+    /** Answers every token request only after {@code delay} (zero: at once), like a slow Entra ID. */
+    void delayAnswers(Duration delay) {
+        answerDelay = delay;
+    }
+
+    /** While on, every token request gets 503 {@code temporarily_unavailable}, like an Entra ID outage. */
+    void setUnavailable(boolean on) {
+        unavailable = on;
+    }
+
+    /** The faults record of the control endpoint {@code /simulator/token-faults}. */
+    record Faults(Long delayMillis, Boolean unavailable) {
+    }
+
+    /** {@code GET} shows the token faults, {@code POST {"delayMillis": 2000, "unavailable": false}} sets them. */
+    Reply faults(String method, String body) {
+        if ("POST".equals(method)) {
+            try {
+                Faults asked = Reply.JSON.readValue(body, Faults.class);
+                delayAnswers(Duration.ofMillis(asked.delayMillis() == null ? 0 : Math.max(0, asked.delayMillis())));
+                setUnavailable(Boolean.TRUE.equals(asked.unavailable()));
+            } catch (JsonProcessingException e) {
+                return Reply.json(400, "application/json", Map.of("error", String.valueOf(e.getOriginalMessage())));
+            }
+        } else if (!"GET".equals(method)) {
+            return Reply.json(405, "application/json", Map.of("error", "use GET or POST"));
+        }
+        return Reply.json(200, "application/json", new Faults(answerDelay.toMillis(), unavailable));
     }
 
     int requestCount() {

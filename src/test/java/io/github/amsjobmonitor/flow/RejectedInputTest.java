@@ -59,6 +59,8 @@ class RejectedInputTest {
         BAD.put("INVALID_INPUT ", utf8("{\"correlationData\":{}}"));
         BAD.put("INVALID_INPUT  ", utf8("{\"jobId\":\"" + VALID + "\",\"correlationData\":{\"n\":1}}"));
         BAD.put("INVALID_INPUT   ", new byte[] {'n', 'b', (byte) 0xC3, (byte) 0x28});
+        BAD.put("INVALID_JOB_ID   ", utf8("{\"jobId\":\"nb:jid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11' or Id ne '\"}"));
+        BAD.put("INVALID_INPUT     ", utf8("{\"jobId\":\"" + VALID + "\",\"correlationData\":[\"a\"]}"));
         byte[] big = new byte[200 * 1024];
         Arrays.fill(big, (byte) 'x');
         BAD.put("INVALID_INPUT    ", big);

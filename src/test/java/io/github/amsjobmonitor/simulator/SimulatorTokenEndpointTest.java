@@ -160,4 +160,31 @@ class SimulatorTokenEndpointTest {
         assertEquals(200, discovery.statusCode());
         assertTrue(json(discovery).get("tenant_discovery_endpoint").asText().endsWith("/.well-known/openid-configuration"));
     }
+
+    @Test
+    void should_answer_like_an_entra_id_outage_and_slowly_when_told_by_its_control_endpoint() {
+        HttpResponse<String> set = http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/simulator/token-faults"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"delayMillis\": 300, \"unavailable\": true}")).build());
+        assertEquals(200, set.statusCode(), set.body());
+        assertEquals(300, json(set).get("delayMillis").asInt());
+
+        long t0 = System.nanoTime();
+        HttpResponse<String> response = http.postToken(DEFAULT_TENANT, SimulatorHttp.validForm());
+        assertTrue(System.nanoTime() - t0 >= 300_000_000L, "answered after the delay");
+        assertEquals(503, response.statusCode());
+        assertEquals("temporarily_unavailable", json(response).get("error").asText());
+
+        simulator.tokenEndpointUnavailable(false);
+        simulator.delayTokenAnswers(Duration.ZERO);
+        assertEquals(200, http.postToken(DEFAULT_TENANT, SimulatorHttp.validForm()).statusCode());
+    }
+
+    @Test
+    void should_list_every_token_it_issued_even_after_invalidating_them() {
+        String first = http.accessToken();
+        simulator.invalidateTokens();
+        String second = http.accessToken();
+        assertEquals(java.util.Set.of(first, second), simulator.issuedTokens());
+    }
 }

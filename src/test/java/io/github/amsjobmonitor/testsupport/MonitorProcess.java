@@ -158,7 +158,8 @@ public final class MonitorProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    private int awaitExit(Duration timeout) {
+    /** Waits for the process to end by itself; returns its exit code. Fails if it is still alive after {@code timeout}. */
+    public int awaitExit(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException("monitor process " + name + " (pid " + pid() + ") is still alive");

@@ -1,0 +1,58 @@
+package io.github.amsjobmonitor.flow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.amsjobmonitor.simulator.AmsSimulator;
+import io.github.amsjobmonitor.simulator.SimulatorSettings;
+import io.github.amsjobmonitor.testsupport.MonitorProcess;
+import io.github.amsjobmonitor.testsupport.RunningMonitor;
+import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A missing or malformed setting stops the start of the real process with one line that names the key and what
+ * is expected, exit status 1, and no stack trace.
+ */
+class ConfigurationErrorsTest {
+
+    @ParameterizedTest(name = "{0} = ''{1}''")
+    @CsvSource(delimiter = '|', nullValues = "<absent>", value = {
+        "ams.api-url              | ''                         | required",
+        "ams.api-url              | ftp://example.com/api      | http(s) URL",
+        "azure.ad.tenant-id       | ''                         | required",
+        "azure.ad.client-id       | ''                         | required",
+        "azure.ad.client-secret   | <absent>                   | required",
+        "azure.ad.authority-host  | http://login.example.com   | loopback",
+        "monitor.poll.interval    | fast                       | expected a duration",
+        "monitor.poll.interval    | 5m                         | at most 4m",
+        "monitor.token.read-timeout | soon                     | expected a duration",
+    })
+    void should_stop_the_start_with_one_line_naming_the_setting(String key, String value, String expected) {
+        try (AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start()) {
+            Map<String, String> settings = RunningMonitor.settings(simulator, Topics.unique());
+            if (value == null) {
+                settings.remove(key);
+            } else {
+                settings.put(key, value);
+            }
+            try (MonitorProcess monitor = MonitorProcess.start("bad-setting-" + key + "-" + Integer.toHexString(String.valueOf(value).hashCode()), settings)) {
+                int exit = monitor.awaitExit(Duration.ofSeconds(90));
+                String output = monitor.logText();
+                assertEquals(1, exit, output);
+                List<String> problem = monitor.logLines("did not start");
+                assertEquals(1, problem.size(), output);
+                assertTrue(problem.get(0).contains(key), problem.get(0));
+                assertTrue(problem.get(0).contains(expected), problem.get(0));
+                assertFalse(output.lines().anyMatch(line -> line.matches("\\s+at .*")), "a stack trace:\n" + output);
+                assertFalse(output.contains("Exception in thread"), output);
+                assertFalse(output.contains("Caused by"), output);
+            }
+        }
+    }
+}
