@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -70,9 +69,21 @@ public class BatchedJobLookup {
      * @throws Exception the failure of the batch's request, as the request threw it
      */
     public JobsPage lookup(String jobId) throws Exception {
+        return lookup(jobId, false);
+    }
+
+    /**
+     * As {@link #lookup(String)}, or, with {@code atOnce}, in a request of its own sent at once. Intake
+     * checks a new job at once: it reads its records one at a time on one thread, so it can never fill
+     * a batch itself, and a window's wait per new job would limit intake to about 20 jobs a second.
+     */
+    public JobsPage lookup(String jobId, Boolean atOnce) throws Exception {
         if (!JobId.isValid(jobId)) {
             // refused here, for this job only, rather than failing a whole batch when the query is built
             throw new IllegalArgumentException("not an AMS job ID, refused before building a URL");
+        }
+        if (Boolean.TRUE.equals(atOnce)) {
+            return pageFor(jobId, request.send(List.of(jobId)));
         }
         Batch batch;
         boolean leader;
@@ -124,6 +135,17 @@ public class BatchedJobLookup {
         }
     }
 
+    /** The part of an answer about one job: the job, or nothing when AMS does not know it. */
+    private static JobsPage pageFor(String jobId, JobsPage page) {
+        List<AmsJob> jobs = new ArrayList<>(1);
+        for (AmsJob job : page.value()) {
+            if (jobId.equalsIgnoreCase(job.id())) {
+                jobs.add(job);
+            }
+        }
+        return new JobsPage(jobs);
+    }
+
     private static int capacity(JobQuery query, String jobsUrl, int maxJobs) {
         int n = 1;
         while (n < maxJobs && urlLength(query, jobsUrl, n + 1) < MAX_URL_LENGTH) {
@@ -157,13 +179,7 @@ public class BatchedJobLookup {
                 }
                 throw (Error) e.getCause();
             }
-            List<AmsJob> jobs = new ArrayList<>(1);
-            for (AmsJob job : page.value()) {
-                if (jobId.equalsIgnoreCase(job.id())) {
-                    jobs.add(job);
-                }
-            }
-            return new JobsPage(jobs);
+            return pageFor(jobId, page);
         }
     }
 }
