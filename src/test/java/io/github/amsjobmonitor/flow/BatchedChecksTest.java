@@ -84,6 +84,26 @@ class BatchedChecksTest {
     }
 
     @Test
+    void should_reuse_kept_alive_connections_and_one_token_for_all_checks() {
+        List<String> jobs = registerJobs(20);
+        Map<String, String> settings = RunningMonitor.settings(simulator, topics);
+        settings.put("monitor.checks.partitions", "8");
+        monitor = RunningMonitor.start(settings, topics);
+
+        jobs.forEach(id -> kafka.send(topics.jobIds(), null, id));
+        awaitStatus(jobs, "Queued");
+        clock.advance(STEP);
+        awaitStatus(jobs, "Scheduled");
+        int requests = simulator.jobsRequestCount() + simulator.tasksRequestCount();
+
+        // at most one connection per thread that may call at the same time (8 check threads, intake)
+        assertTrue(simulator.apiConnectionCount() <= 9,
+                simulator.apiConnectionCount() + " connections for " + requests + " requests");
+        assertTrue(requests > 3 * simulator.apiConnectionCount(), requests + " requests");
+        assertEquals(1, simulator.tokenRequestCount(), "token requests");
+    }
+
+    @Test
     void should_split_a_batch_that_would_make_the_url_too_long() {
         List<String> jobs = registerJobs(80);
         Map<String, String> settings = RunningMonitor.settings(simulator, topics);
