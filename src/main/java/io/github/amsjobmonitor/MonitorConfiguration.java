@@ -1,8 +1,8 @@
 package io.github.amsjobmonitor;
 
+import io.github.amsjobmonitor.ams.AmsJobsRoute;
 import io.github.amsjobmonitor.ams.BatchedJobLookup;
 import io.github.amsjobmonitor.ams.JobQuery;
-import io.github.amsjobmonitor.ams.JobsPage;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
@@ -16,10 +16,8 @@ import io.github.amsjobmonitor.tracking.ProgressReads;
 import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelExecutionException;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.util.TimeUtils;
 
@@ -59,22 +57,7 @@ public class MonitorConfiguration implements CamelConfiguration {
                                       @PropertyInject("ams.api-url") String apiUrl,
                                       @PropertyInject("monitor.batch.max-jobs") int maxJobs,
                                       @PropertyInject("monitor.batch.window") String window) {
-        // one template for the whole monitor, made on first use: by then the context runs
-        ProducerTemplate[] template = new ProducerTemplate[1];
-        BatchedJobLookup.JobsRequest viaRoute = jobIds -> {
-            synchronized (template) {
-                if (template[0] == null) {
-                    template[0] = camelContext.createProducerTemplate();
-                }
-            }
-            try {
-                return template[0].requestBody("direct:ams-jobs", jobIds, JobsPage.class);
-            } catch (CamelExecutionException e) {
-                // the route's own failure (HTTP status, I/O, no token) is what the checks' error handling knows
-                throw e.getCause() instanceof Exception cause ? cause : e;
-            }
-        };
-        return new BatchedJobLookup(viaRoute, jobQuery, apiUrl + "Jobs()", maxJobs, duration(window));
+        return new BatchedJobLookup(new AmsJobsRoute(camelContext), jobQuery, apiUrl + "Jobs()", maxJobs, duration(window));
     }
 
     @BindToRegistry

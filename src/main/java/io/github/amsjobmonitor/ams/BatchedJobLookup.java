@@ -3,8 +3,10 @@ package io.github.amsjobmonitor.ams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +23,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * has passed, then sends the request on its own thread (no pool of its own) and hands every caller
  * its job's part of the answer. A failed request fails every caller of the batch, each of which then
  * keeps its job tracked through its own error handling.
+ * <p>
+ * A batch is full with {@code maxJobs} jobs, or as soon as every thread that checked a job in the
+ * last second has joined it: each thread has one check at a time, so no one else can come, and
+ * waiting out the window would only slow every thread down (with 12 threads and a 50 ms window, to
+ * about 12 checks per 50 ms however fast AMS answers).
  */
 public class BatchedJobLookup {
 
@@ -42,6 +49,7 @@ public class BatchedJobLookup {
     private final long windowNanos;
     private final ReentrantLock lock = new ReentrantLock();
     private Batch open; // the batch new callers join; guarded by lock
+    private final CheckingThreads checkingThreads; // guarded by lock
 
     /**
      * @param jobsUrl the URL the query is appended to ({@code <api>/Jobs()}), for the URL length
@@ -49,6 +57,12 @@ public class BatchedJobLookup {
      * @param window  how long a batch waits for more jobs after its first one
      */
     public BatchedJobLookup(JobsRequest request, JobQuery query, String jobsUrl, int maxJobs, Duration window) {
+        this(request, query, jobsUrl, maxJobs, window, new RecentThreads());
+    }
+
+    BatchedJobLookup(JobsRequest request, JobQuery query, String jobsUrl, int maxJobs, Duration window,
+                     CheckingThreads checkingThreads) {
+        this.checkingThreads = checkingThreads;
         if (maxJobs < 1) {
             throw new IllegalArgumentException("monitor.batch.max-jobs must be at least 1, got " + maxJobs);
         }
@@ -89,13 +103,15 @@ public class BatchedJobLookup {
         boolean leader;
         lock.lock();
         try {
+            int checkers = checkingThreads.countWith(Thread.currentThread());
             leader = open == null;
             if (leader) {
                 open = new Batch(lock.newCondition());
             }
             batch = open;
             batch.jobIds.add(jobId);
-            if (batch.jobIds.size() >= capacity) {
+            batch.callers++;
+            if (batch.jobIds.size() >= capacity || batch.callers >= checkers) {
                 // full: later callers start a new batch, and this one goes at once
                 open = null;
                 batch.full = true;
@@ -135,6 +151,26 @@ public class BatchedJobLookup {
         }
     }
 
+    /** How many threads check jobs now, the calling one included: a batch joined by all of them is full. */
+    @FunctionalInterface
+    interface CheckingThreads {
+        int countWith(Thread current);
+    }
+
+    /** Threads that asked for a job in the last second: each may be expected back soon. Not thread-safe. */
+    static final class RecentThreads implements CheckingThreads {
+        private static final long SPAN_NANOS = Duration.ofSeconds(1).toNanos();
+        private final Map<Thread, Long> lastSeen = new HashMap<>();
+
+        @Override
+        public int countWith(Thread current) {
+            long now = System.nanoTime();
+            lastSeen.put(current, now);
+            lastSeen.values().removeIf(at -> now - at > SPAN_NANOS);
+            return lastSeen.size();
+        }
+    }
+
     /** The part of an answer about one job: the job, or nothing when AMS does not know it. */
     private static JobsPage pageFor(String jobId, JobsPage page) {
         List<AmsJob> jobs = new ArrayList<>(1);
@@ -163,6 +199,7 @@ public class BatchedJobLookup {
         final Set<String> jobIds = new LinkedHashSet<>();
         final Condition filled;
         final CompletableFuture<JobsPage> answer = new CompletableFuture<>();
+        int callers;
         boolean full;
 
         Batch(Condition filled) {

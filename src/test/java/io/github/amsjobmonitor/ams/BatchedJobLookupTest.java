@@ -25,6 +25,8 @@ class BatchedJobLookupTest {
     private static final String JOBS_URL = "https://acct.restv2.westeurope.media.azure.net/api/Jobs()";
     private static final Duration LONG_WINDOW = Duration.ofSeconds(30);
     private static final Duration GENEROUS = Duration.ofSeconds(10);
+    /** More threads check jobs than any test starts: only max-jobs or the window close a batch. */
+    private static final BatchedJobLookup.CheckingThreads MANY_CHECKERS = current -> 1000;
 
     private final List<List<String>> requests = new CopyOnWriteArrayList<>();
     private final ExecutorService checks = Executors.newCachedThreadPool();
@@ -42,7 +44,7 @@ class BatchedJobLookupTest {
 
     @Test
     void should_send_a_full_batch_at_once_with_every_job_in_one_request() throws Exception {
-        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 4, LONG_WINDOW);
+        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 4, LONG_WINDOW, MANY_CHECKERS);
         List<String> ids = List.of(id(), id(), id(), id());
         long start = System.nanoTime();
 
@@ -60,7 +62,8 @@ class BatchedJobLookupTest {
     @Test
     void should_send_a_lone_job_after_the_window_and_not_much_later() throws Exception {
         Duration window = Duration.ofMillis(300);
-        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 20, window);
+        // another thread checks jobs too, but does not come within the window
+        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 20, window, current -> 2);
         String lone = id();
         long start = System.nanoTime();
 
@@ -75,11 +78,35 @@ class BatchedJobLookupTest {
     }
 
     @Test
+    void should_send_at_once_when_every_thread_checking_jobs_has_joined() throws Exception {
+        // the real count: this thread is the only one that asked lately, so nobody else can join
+        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 20, LONG_WINDOW);
+        String lone = id();
+        long start = System.nanoTime();
+
+        JobsPage page = lookup.lookup(lone);
+
+        assertEquals(List.of(lone), jobIds(page));
+        assertTrue(elapsed(start).compareTo(GENEROUS) < 0, "waited " + elapsed(start) + " with no one else checking");
+        assertEquals(List.of(List.of(lone)), requests);
+    }
+
+    @Test
+    void should_count_the_threads_that_asked_in_the_last_second() throws Exception {
+        BatchedJobLookup.RecentThreads recent = new BatchedJobLookup.RecentThreads();
+        Thread other = new Thread(() -> { });
+
+        assertEquals(1, recent.countWith(Thread.currentThread()));
+        assertEquals(2, recent.countWith(other));
+        assertEquals(2, recent.countWith(Thread.currentThread()), "a thread counts once");
+    }
+
+    @Test
     void should_hand_a_failed_request_to_every_job_of_the_batch() throws Exception {
         BatchedJobLookup lookup = new BatchedJobLookup(jobIds -> {
             requests.add(jobIds);
             throw new IOException("AMS did not answer");
-        }, new JobQuery(), JOBS_URL, 3, LONG_WINDOW);
+        }, new JobQuery(), JOBS_URL, 3, LONG_WINDOW, MANY_CHECKERS);
 
         List<Future<JobsPage>> answers = lookupAll(lookup, List.of(id(), id(), id()));
 
@@ -98,7 +125,7 @@ class BatchedJobLookupTest {
         BatchedJobLookup lookup = new BatchedJobLookup(jobIds -> {
             requests.add(jobIds);
             return new JobsPage(List.of(processing(known)));
-        }, new JobQuery(), JOBS_URL, 2, LONG_WINDOW);
+        }, new JobQuery(), JOBS_URL, 2, LONG_WINDOW, MANY_CHECKERS);
 
         List<Future<JobsPage>> answers = lookupAll(lookup, List.of(known, unknown));
 
@@ -112,7 +139,7 @@ class BatchedJobLookupTest {
         String twice = id();
         String other = id();
         // room for more, so the batch goes when its window is over, with the three checks whatever their order
-        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 20, Duration.ofSeconds(2));
+        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 20, Duration.ofSeconds(2), MANY_CHECKERS);
 
         List<Future<JobsPage>> answers = lookupAll(lookup, List.of(twice, twice, other));
 
@@ -125,7 +152,7 @@ class BatchedJobLookupTest {
 
     @Test
     void should_start_a_new_batch_when_one_is_full() throws Exception {
-        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 2, LONG_WINDOW);
+        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 2, LONG_WINDOW, MANY_CHECKERS);
 
         List<Future<JobsPage>> answers = lookupAll(lookup, List.of(id(), id(), id(), id()));
 
@@ -138,7 +165,7 @@ class BatchedJobLookupTest {
     @Test
     void should_keep_every_request_url_under_2000_characters_whatever_max_jobs_says() {
         JobQuery query = new JobQuery();
-        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, query, JOBS_URL, 60, LONG_WINDOW);
+        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, query, JOBS_URL, 60, LONG_WINDOW, MANY_CHECKERS);
 
         int capacity = lookup.capacity();
 
@@ -151,7 +178,7 @@ class BatchedJobLookupTest {
 
     @Test
     void should_refuse_an_invalid_id_for_its_own_check_only() {
-        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 20, LONG_WINDOW);
+        BatchedJobLookup lookup = new BatchedJobLookup(this::answerAll, new JobQuery(), JOBS_URL, 20, LONG_WINDOW, MANY_CHECKERS);
 
         assertThrows(IllegalArgumentException.class, () -> lookup.lookup(id() + "' or Id ne '"));
         assertEquals(List.of(), requests);
