@@ -95,6 +95,8 @@ class BatchedChecksTest {
         clock.advance(STEP);
         awaitStatus(jobs, "Scheduled");
         int requests = simulator.jobsRequestCount() + simulator.tasksRequestCount();
+        System.out.printf("BatchedChecksTest: %d AMS requests over %d connections, %d token requests%n",
+                requests, simulator.apiConnectionCount(), simulator.tokenRequestCount());
 
         // at most one connection per thread that may call at the same time (8 check threads, intake)
         assertTrue(simulator.apiConnectionCount() <= 9,
