@@ -89,7 +89,7 @@ public class BatchedJobLookup {
     /**
      * As {@link #lookup(String)}, or, with {@code atOnce}, in a request of its own sent at once. Intake
      * checks a new job at once: it reads its records one at a time on one thread, so it can never fill
-     * a batch itself, and a window's wait per new job would limit intake to about 20 jobs a second.
+     * a batch itself, and waiting for the check threads (up to a window per new job) would slow a burst of new jobs.
      */
     public JobsPage lookup(String jobId, Boolean atOnce) throws Exception {
         if (!JobId.isValid(jobId)) {
