@@ -3,6 +3,8 @@ package io.github.amsjobmonitor;
 import io.github.amsjobmonitor.ams.AmsAnswers;
 import io.github.amsjobmonitor.ams.AmsBackoff;
 import io.github.amsjobmonitor.ams.AmsBase;
+import io.github.amsjobmonitor.ams.AmsJobsRoute;
+import io.github.amsjobmonitor.ams.BatchedJobLookup;
 import io.github.amsjobmonitor.ams.JobQuery;
 import io.github.amsjobmonitor.auth.CredentialsHealthCheck;
 import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
@@ -104,6 +106,14 @@ public class MonitorConfiguration implements CamelConfiguration {
     @BindToRegistry
     public AmsAnswers amsAnswers() {
         return new AmsAnswers();
+    }
+
+    @BindToRegistry
+    public BatchedJobLookup jobLookup(CamelContext camelContext, JobQuery jobQuery,
+                                      @PropertyInject("ams.api-url") String apiUrl,
+                                      @PropertyInject("monitor.batch.max-jobs") int maxJobs,
+                                      @PropertyInject("monitor.batch.window") String window) {
+        return new BatchedJobLookup(new AmsJobsRoute(camelContext), jobQuery, apiUrl + "Jobs()", maxJobs, duration(window));
     }
 
     @BindToRegistry

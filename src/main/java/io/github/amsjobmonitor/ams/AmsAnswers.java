@@ -3,6 +3,7 @@ package io.github.amsjobmonitor.ams;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Reads AMS answers strictly. Jackson alone would take the verbose {@code {"d":...}} shape or any
@@ -15,7 +16,11 @@ public class AmsAnswers {
     private static final int EXCERPT = 60;
     private final ObjectMapper json = new ObjectMapper();
 
-    /** The answer of a {@code Jobs()} query. */
+    /**
+     * The answer of a {@code Jobs()} query. An answer that cannot be read as a whole fails here; a job
+     * in it without a State integer is kept with a null state, so that in a batch only that job's
+     * check fails ({@link #requireState}), not the checks of the other jobs asked for with it.
+     */
     public JobsPage jobsPage(String body) {
         JsonNode value = valueArray(body);
         for (JsonNode job : value) {
@@ -23,8 +28,7 @@ public class AmsAnswers {
                 throw new AmsAnswerInvalidException("a job in the answer has no Id");
             }
             if (!job.path("State").isIntegralNumber()) {
-                throw new AmsAnswerInvalidException("job " + job.get("Id").asText() + " has no State integer in the answer"
-                        + (job.has("State") ? " (State: " + excerpt(job.get("State").toString()) + ")" : ""));
+                ((ObjectNode) job).remove("State");
             }
         }
         try {
@@ -32,6 +36,16 @@ public class AmsAnswers {
         } catch (JsonProcessingException | IllegalArgumentException e) {
             throw new AmsAnswerInvalidException("the jobs in the answer do not have the expected fields: " + e.getMessage());
         }
+    }
+
+    /** The page of one job as read by {@link #jobsPage}, refused if its job came without a State integer. */
+    public static JobsPage requireState(JobsPage page) {
+        for (AmsJob job : page.value()) {
+            if (job.state() == null) {
+                throw new AmsAnswerInvalidException("job " + job.id() + " has no State integer in the answer");
+            }
+        }
+        return page;
     }
 
     private JsonNode valueArray(String body) {

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Builds the query string of the {@code Jobs()} call. It takes several IDs so that checks can later
- * be batched ({@code Id eq 'a' or Id eq 'b'}); every ID is validated again here, at the last step
+ * Builds the query string of the {@code Jobs()} call. It takes several IDs so that checks can be
+ * batched ({@code Id eq 'a' or Id eq 'b'}); every ID is validated again here, at the last step
  * before a URL, whatever the caller checked.
  */
 public class JobQuery {

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -62,6 +63,7 @@ public final class AmsSimulator implements AutoCloseable {
     private final FaultControlEndpoint faultControl;
     private final Deque<RecordedRequest> recorded = new ArrayDeque<>();
     private final Set<String> movedBasePaths = new CopyOnWriteArraySet<>();
+    private final Set<InetSocketAddress> apiClients = ConcurrentHashMap.newKeySet();
     private volatile String apiBasePath;
     private HttpServer server;
     private ExecutorService executor;
@@ -345,6 +347,14 @@ public final class AmsSimulator implements AutoCloseable {
         jobs.listener(listener);
     }
 
+    /**
+     * TCP connections the API requests ({@code Jobs()} and tasks) came over: distinct client
+     * address and port. Far fewer than requests when the client keeps its connections alive.
+     */
+    public int apiConnectionCount() {
+        return apiClients.size();
+    }
+
     /** Requests to the token endpoint (any outcome). */
     public int tokenRequestCount() {
         return tokens.requestCount();
@@ -369,6 +379,7 @@ public final class AmsSimulator implements AutoCloseable {
         }
         jobs.resetCounters();
         tokens.resetCounters();
+        apiClients.clear();
     }
 
     // --- HTTP plumbing ---
@@ -416,6 +427,7 @@ public final class AmsSimulator implements AutoCloseable {
         }
         String base = apiBasePath;
         if (path.startsWith(base)) {
+            apiClients.add(exchange.getRemoteAddress());
             return jobs.handle(method, path.substring(base.length()), rawQuery, headers, apiUrl());
         }
         for (String moved : movedBasePaths) {

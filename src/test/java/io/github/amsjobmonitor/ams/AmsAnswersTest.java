@@ -1,14 +1,17 @@
 package io.github.amsjobmonitor.ams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AmsAnswersTest {
 
     private static final String ID = "nb:jid:UUID:1b2c3d4e-0000-0000-0000-000000000001";
+    private static final String OTHER = "nb:jid:UUID:1b2c3d4e-0000-0000-0000-000000000002";
     private final AmsAnswers answers = new AmsAnswers();
 
     @Test
@@ -36,11 +39,14 @@ class AmsAnswersTest {
     }
 
     @Test
-    void should_refuse_a_job_without_state_and_name_it() {
+    void should_keep_a_job_without_a_state_integer_for_its_own_check_to_refuse_and_name_it() {
+        JobsPage page = answers.jobsPage("{\"value\":[{\"Id\":\"" + ID + "\",\"Name\":\"n\"},{\"Id\":\"" + OTHER + "\",\"State\":1}]}");
+        assertNull(page.value().get(0).state());
+        assertEquals(1, page.value().get(1).state());
         String message = assertThrows(AmsAnswerInvalidException.class,
-                () -> answers.jobsPage("{\"value\":[{\"Id\":\"" + ID + "\",\"Name\":\"n\"}]}")).getMessage();
+                () -> AmsAnswers.requireState(new JobsPage(List.of(page.value().get(0))))).getMessage();
         assertTrue(message.contains(ID) && message.contains("State"), message);
-        assertThrows(AmsAnswerInvalidException.class, () -> answers.jobsPage("{\"value\":[{\"Id\":\"" + ID + "\",\"State\":\"Queued\"}]}"));
+        assertNull(answers.jobsPage("{\"value\":[{\"Id\":\"" + ID + "\",\"State\":\"Queued\"}]}").value().get(0).state());
         assertThrows(AmsAnswerInvalidException.class, () -> answers.jobsPage("{\"value\":[{\"State\":1}]}"));
     }
 
