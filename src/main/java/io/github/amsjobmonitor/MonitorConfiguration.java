@@ -5,6 +5,7 @@ import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
 import io.github.amsjobmonitor.intake.JobRequestParser;
+import io.github.amsjobmonitor.routes.RouteReloadGuard;
 import io.github.amsjobmonitor.tracking.CheckTopic;
 import io.github.amsjobmonitor.tracking.DueCheckGate;
 import io.github.amsjobmonitor.tracking.DuplicateCheckFilter;
@@ -106,6 +107,8 @@ public class MonitorConfiguration implements CamelConfiguration {
     public void configure(CamelContext camelContext) {
         // the checks topic must exist with its partitions before the check route's consumers start
         camelContext.getRegistry().lookupByNameAndType("checkTopic", CheckTopic.class).ensureExists();
+        // a route file change goes live only when the routes folder with it passes the same check as `validate`
+        RouteReloadGuard.installWhenStarted(camelContext);
     }
 
     private static void required(String key, String value, String meaning) {

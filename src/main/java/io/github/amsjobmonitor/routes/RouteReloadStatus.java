@@ -1,0 +1,86 @@
+package io.github.amsjobmonitor.routes;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Health check {@code monitor/routes-reload}: how many route changes were applied and refused, and
+ * the last refusal (file, line, reason). A refusal leaves the monitor UP: the previous routes go on
+ * serving; the details tell the operator that the file on disk is not what runs.
+ */
+public final class RouteReloadStatus extends AbstractHealthCheck {
+
+    public static final String METRIC = "monitor.route.reloads";
+
+    private final AtomicLong applied = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private volatile RouteProblem lastRefusal;
+    private volatile Instant lastRefusalAt;
+    private Counter appliedCounter;
+    private Counter refusedCounter;
+
+    public RouteReloadStatus() {
+        super("monitor", "routes-reload");
+    }
+
+    /** Counts into {@code monitor_route_reloads_total{outcome="applied|refused"}} too. */
+    void countInto(MeterRegistry registry) {
+        appliedCounter = Counter.builder(METRIC).tag("outcome", "applied")
+                .description("Route file changes applied by live reload").register(registry);
+        refusedCounter = Counter.builder(METRIC).tag("outcome", "refused")
+                .description("Route file changes refused by live reload (the previous routes kept running)").register(registry);
+    }
+
+    void applied() {
+        applied.incrementAndGet();
+        if (appliedCounter != null) {
+            appliedCounter.increment();
+        }
+    }
+
+    void refused(RouteProblem problem) {
+        lastRefusal = problem;
+        lastRefusalAt = Instant.now();
+        refused.incrementAndGet();
+        if (refusedCounter != null) {
+            refusedCounter.increment();
+        }
+    }
+
+    public long appliedCount() {
+        return applied.get();
+    }
+
+    public long refusedCount() {
+        return refused.get();
+    }
+
+    public RouteProblem lastRefusal() {
+        return lastRefusal;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        builder.detail("reloads.applied", applied.get());
+        builder.detail("reloads.refused", refused.get());
+        RouteProblem last = lastRefusal;
+        if (last != null) {
+            builder.detail("last-refusal.file", last.file());
+            builder.detail("last-refusal.line", last.line());
+            builder.detail("last-refusal.reason", last.message());
+            builder.detail("last-refusal.at", lastRefusalAt.toString());
+            builder.message("last route change refused, previous routes still running: " + last);
+        }
+        builder.up();
+    }
+}
