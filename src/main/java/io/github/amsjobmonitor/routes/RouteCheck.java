@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -44,7 +45,30 @@ public final class RouteCheck {
                 problems.add(new RouteProblem(file.toString(), 0, "cannot be read: " + e.getMessage()));
             }
         }
+        if (problems.isEmpty()) {
+            problems.addAll(duplicateIds(files));
+        }
         return problems.isEmpty() ? RouteDryRun.load(files, setup) : problems;
+    }
+
+    /** Camel would let the last file loaded replace a route of the same id without a word. */
+    private static List<RouteProblem> duplicateIds(List<Path> files) {
+        Map<String, Path> firstFile = new HashMap<>();
+        List<RouteProblem> problems = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                for (var id : RouteSchemaCheck.ids(Files.readString(file)).entrySet()) {
+                    Path other = firstFile.putIfAbsent(id.getKey(), file);
+                    if (other != null) {
+                        problems.add(new RouteProblem(file.toString(), id.getValue(),
+                                "id " + id.getKey() + " is already the id of a route in " + other));
+                    }
+                }
+            } catch (IOException e) {
+                problems.add(new RouteProblem(file.toString(), 0, "cannot be read: " + e.getMessage()));
+            }
+        }
+        return problems;
     }
 
     public static List<Path> routeFiles(Path folder) {

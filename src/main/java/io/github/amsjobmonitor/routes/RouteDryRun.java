@@ -5,7 +5,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.MultipleConsumersSupport;
+import org.apache.camel.Route;
 import org.apache.camel.FailedToCreateRouteException;
 import org.apache.camel.NoSuchBeanException;
 import org.apache.camel.NoSuchEndpointException;
@@ -57,12 +62,44 @@ public final class RouteDryRun {
             PluginHelper.getRoutesLoader(dry).loadRoutes(resources);
             dry.init();
             dry.start();
-            return List.of();
+            return sharedInputs(dry);
         } catch (Exception e) {
             return List.of(describe(e, dry, files));
         } finally {
             dry.stop();
         }
+    }
+
+    /**
+     * Routes that would not start together: the routes here are built but not started, and Camel
+     * finds two routes consuming one direct: endpoint (a copied file, say) only when it starts them.
+     */
+    private static List<RouteProblem> sharedInputs(CamelContext dry) {
+        Map<Endpoint, List<Route>> byInput = new LinkedHashMap<>();
+        for (Route route : dry.getRoutes()) {
+            byInput.computeIfAbsent(route.getEndpoint(), e -> new ArrayList<>()).add(route);
+        }
+        List<RouteProblem> problems = new ArrayList<>();
+        byInput.forEach((input, routes) -> {
+            boolean shareable = input instanceof MultipleConsumersSupport m && m.isMultipleConsumersSupported();
+            if (routes.size() > 1 && !shareable) {
+                Route second = routes.get(1);
+                problems.add(new RouteProblem(sourceOf(second), lineOf(second),
+                        "routes " + routes.stream().map(Route::getRouteId).toList() + " both consume " + input.getEndpointBaseUri()
+                                + ": only one route may"));
+            }
+        });
+        return problems;
+    }
+
+    private static int lineOf(Route route) {
+        String location = route.getSourceLocation();
+        return location != null && location.matches(".*:\\d+") ? Integer.parseInt(location.replaceFirst(".*:", "")) : 0;
+    }
+
+    private static String sourceOf(Route route) {
+        return route.getSourceResource() == null ? route.getRouteId()
+                : route.getSourceResource().getLocation().replaceFirst("^file:", "");
     }
 
     private static RouteProblem describe(Exception failure, CamelContext dry, List<Path> files) {

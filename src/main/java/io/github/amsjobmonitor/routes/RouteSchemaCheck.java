@@ -67,6 +67,24 @@ public final class RouteSchemaCheck {
         return problems;
     }
 
+    /** The ids of the routes and routeConfigurations in a file that passed {@link #check}, with their lines. */
+    static Map<String, Integer> ids(String text) {
+        Map<String, Integer> ids = new java.util.LinkedHashMap<>();
+        for (Node document : new Compose(LoadSettings.builder().build()).composeAllFromString(text)) {
+            Map<String, Integer> lines = new HashMap<>();
+            JsonNode json = toJson(document, "", lines);
+            for (int i = 0; i < json.size(); i++) {
+                for (String kind : List.of("route", "routeConfiguration")) {
+                    JsonNode id = json.get(i).path(kind).path("id");
+                    if (id.isTextual()) {
+                        ids.put(id.asText(), lines.getOrDefault("/" + i + "/" + kind + "/id", 0));
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
     /** The deepest findings only: a wrong step fails every branch of the schema's oneOf above it too. */
     private static List<RouteProblem> schemaProblems(String file, JsonNode json, Map<String, Integer> lines) {
         List<Error> errors = SCHEMA.validate(json).stream().filter(e -> !acceptedByTheDsl(e)).toList();
