@@ -12,6 +12,7 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.MultipleConsumersSupport;
 import org.apache.camel.Route;
 import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.FailedToStartRouteException;
 import org.apache.camel.NoSuchBeanException;
 import org.apache.camel.NoSuchEndpointException;
 import org.apache.camel.ResolveEndpointFailedException;
@@ -109,6 +110,8 @@ public final class RouteDryRun {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof FailedToCreateRouteException f && routeId == null) {
                 routeId = f.getRouteId();
+            } else if (t instanceof FailedToStartRouteException f && routeId == null) {
+                routeId = f.getRouteId();
             }
             if (t instanceof NoSuchBeanException b) {
                 token = b.getName();
@@ -125,7 +128,7 @@ public final class RouteDryRun {
         if (route.isPresent() && route.get().getResource() != null) {
             Path file = Path.of(route.get().getResource().getLocation().replaceFirst("^file:", ""));
             int line = lineMentioning(file, token, route.get().getLineNumber());
-            return new RouteProblem(file.toString(), line, "route " + routeId + " cannot be built: " + message);
+            return new RouteProblem(file.toString(), line, "route " + routeId + ": " + message);
         }
         Path folder = files.isEmpty() ? Path.of(".") : files.get(0).getParent();
         return new RouteProblem(String.valueOf(folder), 0, "the routes cannot be loaded: " + message);
