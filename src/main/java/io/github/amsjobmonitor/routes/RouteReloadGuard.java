@@ -86,9 +86,9 @@ public final class RouteReloadGuard implements ResourceReload {
         List<RouteProblem> problems = RouteCheck.check(folder, RouteCheck.like(running));
         if (!problems.isEmpty()) {
             RouteProblem problem = problems.get(0);
-            status.refused(problem);
             LOG.warn("Refused the change to {}, the previous routes go on running: {}{}", changed, problem,
                     problems.size() > 1 ? " (and " + (problems.size() - 1) + " more: run validate)" : "");
+            status.refused(problem);
             return;
         }
         try {
@@ -96,11 +96,11 @@ public final class RouteReloadGuard implements ResourceReload {
         } catch (Exception e) {
             // passed the check yet failed in the running context: rare (e.g. a resource taken meanwhile)
             RouteProblem problem = new RouteProblem(changed, 0, "reload failed after passing the check: " + e.getMessage());
-            status.refused(problem);
             LOG.error("{}; routes that did not come back stay stopped until the next good change", problem);
+            status.refused(problem);
             return;
         }
-        status.applied();
         LOG.info("Applied the change to {}", changed);
+        status.applied();
     }
 }

@@ -1,6 +1,6 @@
 package io.github.amsjobmonitor.routes;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.Map;
@@ -21,35 +21,41 @@ public final class RouteReloadStatus extends AbstractHealthCheck {
     private final AtomicLong refused = new AtomicLong();
     private volatile RouteProblem lastRefusal;
     private volatile Instant lastRefusalAt;
-    private Counter appliedCounter;
-    private Counter refusedCounter;
+    private volatile MeterRegistry meters;
 
     public RouteReloadStatus() {
         super("monitor", "routes-reload");
     }
 
-    /** Counts into {@code monitor_route_reloads_total{outcome="applied|refused"}} too. */
+    /**
+     * Counts into {@code monitor_route_reloads_total{outcome="applied|refused"}} too. Camel's
+     * Micrometer support clears the registry after every route reload, so the counters are
+     * registered again after each outcome; they read this check's totals, which a reload keeps.
+     */
     void countInto(MeterRegistry registry) {
-        appliedCounter = Counter.builder(METRIC).tag("outcome", "applied")
-                .description("Route file changes applied by live reload").register(registry);
-        refusedCounter = Counter.builder(METRIC).tag("outcome", "refused")
-                .description("Route file changes refused by live reload (the previous routes kept running)").register(registry);
+        this.meters = registry;
+        registerMeters();
+    }
+
+    private void registerMeters() {
+        if (meters != null) {
+            FunctionCounter.builder(METRIC, applied, AtomicLong::get).tag("outcome", "applied")
+                    .description("Route file changes applied by live reload").register(meters);
+            FunctionCounter.builder(METRIC, refused, AtomicLong::get).tag("outcome", "refused")
+                    .description("Route file changes refused (the previous routes kept running)").register(meters);
+        }
     }
 
     void applied() {
         applied.incrementAndGet();
-        if (appliedCounter != null) {
-            appliedCounter.increment();
-        }
+        registerMeters();
     }
 
     void refused(RouteProblem problem) {
         lastRefusal = problem;
         lastRefusalAt = Instant.now();
         refused.incrementAndGet();
-        if (refusedCounter != null) {
-            refusedCounter.increment();
-        }
+        registerMeters();
     }
 
     public long appliedCount() {
