@@ -86,8 +86,12 @@ public final class RouteReloadGuard implements ResourceReload {
         List<RouteProblem> problems = RouteCheck.check(folder, RouteCheck.like(running));
         if (!problems.isEmpty()) {
             RouteProblem problem = problems.get(0);
-            LOG.warn("Refused the change to {}, the previous routes go on running: {}{}", changed, problem,
-                    problems.size() > 1 ? " (and " + (problems.size() - 1) + " more: run validate)" : "");
+            String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more: run validate)" : "";
+            if (problem.file().equals(changed)) {
+                LOG.warn("Refused a route change, the previous routes go on running: {}{}", problem, more);
+            } else {
+                LOG.warn("Refused the change to {}, the previous routes go on running: {}{}", changed, problem, more);
+            }
             status.refused(problem);
             return;
         }
