@@ -21,6 +21,7 @@ public final class RouteReloadStatus extends AbstractHealthCheck {
     private final AtomicLong refused = new AtomicLong();
     private volatile RouteProblem lastRefusal;
     private volatile Instant lastRefusalAt;
+    private volatile boolean lastChangeRefused;
     private volatile MeterRegistry meters;
 
     public RouteReloadStatus() {
@@ -29,8 +30,8 @@ public final class RouteReloadStatus extends AbstractHealthCheck {
 
     /**
      * Counts into {@code monitor_route_reloads_total{outcome="applied|refused"}} too. Camel's
-     * Micrometer support clears the registry after every route reload, so the counters are
-     * registered again after each outcome; they read this check's totals, which a reload keeps.
+     * Micrometer support resets its registry after every route reload, so after each outcome the
+     * counters are registered again where they went missing; they read this check's totals.
      */
     void countInto(MeterRegistry registry) {
         this.meters = registry;
@@ -38,7 +39,7 @@ public final class RouteReloadStatus extends AbstractHealthCheck {
     }
 
     private void registerMeters() {
-        if (meters != null) {
+        if (meters != null && meters.find(METRIC).functionCounters().size() < 2) {
             FunctionCounter.builder(METRIC, applied, AtomicLong::get).tag("outcome", "applied")
                     .description("Route file changes applied by live reload").register(meters);
             FunctionCounter.builder(METRIC, refused, AtomicLong::get).tag("outcome", "refused")
@@ -47,6 +48,7 @@ public final class RouteReloadStatus extends AbstractHealthCheck {
     }
 
     void applied() {
+        lastChangeRefused = false;
         applied.incrementAndGet();
         registerMeters();
     }
@@ -54,6 +56,7 @@ public final class RouteReloadStatus extends AbstractHealthCheck {
     void refused(RouteProblem problem) {
         lastRefusal = problem;
         lastRefusalAt = Instant.now();
+        lastChangeRefused = true;
         refused.incrementAndGet();
         registerMeters();
     }
@@ -85,7 +88,9 @@ public final class RouteReloadStatus extends AbstractHealthCheck {
             builder.detail("last-refusal.line", last.line());
             builder.detail("last-refusal.reason", last.message());
             builder.detail("last-refusal.at", lastRefusalAt.toString());
-            builder.message("last route change refused, previous routes still running: " + last);
+            if (lastChangeRefused) {
+                builder.message("last route change refused, previous routes still running: " + last);
+            }
         }
         builder.up();
     }
