@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why: Camel's RouteWatcherReloadStrategy first stops and removes the running routes (all of
  * them by default, or those of the changed file) and only then loads the file; when the file is
  * broken the load fails and nothing is left running (the Kafka consumers stay stopped until the
- * next good edit), and Camel logs a stack trace. Checking first in a throwaway context keeps the
- * running routes untouched and gives one readable line instead.
+ * next good edit). Checking first in a throwaway context keeps the running routes untouched and
+ * gives one readable line.
  */
 public final class RouteReloadGuard implements ResourceReload {
 

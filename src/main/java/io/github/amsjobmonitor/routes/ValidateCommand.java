@@ -21,8 +21,15 @@ public final class ValidateCommand {
             return 2;
         }
         // the throwaway context's own start and stop lines say nothing to the operator
-        ((Logger) LoggerFactory.getLogger("org.apache.camel")).setLevel(Level.WARN);
-        List<RouteProblem> problems = RouteCheck.check(folder, RouteCheck.standalone());
+        Logger camel = (Logger) LoggerFactory.getLogger("org.apache.camel");
+        Level level = camel.getLevel();
+        camel.setLevel(Level.WARN);
+        List<RouteProblem> problems;
+        try {
+            problems = RouteCheck.check(folder, RouteCheck.standalone());
+        } finally {
+            camel.setLevel(level);
+        }
         if (problems.isEmpty()) {
             out.println("ok: " + RouteCheck.routeFiles(folder).size() + " route files in " + folder
                     + " follow the YAML DSL schema and load");
