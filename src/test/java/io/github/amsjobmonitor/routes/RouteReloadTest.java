@@ -174,7 +174,6 @@ class RouteReloadTest {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("not within " + WAIT + ": " + what);
             }
-            Thread.onSpinWait();
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
