@@ -18,6 +18,7 @@ import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
 import io.github.amsjobmonitor.observe.TrackedJobs;
 import io.github.amsjobmonitor.logging.SecretMasking;
+import io.github.amsjobmonitor.routes.RouteReloadGuard;
 import io.github.amsjobmonitor.tracking.CheckTopic;
 import io.github.amsjobmonitor.tracking.DueCheckGate;
 import io.github.amsjobmonitor.tracking.DuplicateCheckFilter;
@@ -225,6 +226,8 @@ public class MonitorConfiguration implements CamelConfiguration {
         });
         camelContext.getRegistry().lookupByNameAndType("refusedCredentialsStop", RefusedCredentialsStop.class)
                 .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
+        // a route file change goes live only when the routes folder with it passes the same check as `validate`
+        RouteReloadGuard.installWhenStarted(camelContext);
     }
 
     private static void required(String key, String value, String meaning) {

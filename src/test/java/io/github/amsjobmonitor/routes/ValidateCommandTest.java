@@ -1,0 +1,107 @@
+package io.github.amsjobmonitor.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.amsjobmonitor.testsupport.RouteFolder;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code validate [folder]}: the shipped routes pass; each kind of broken edit fails with file:line: reason. */
+class ValidateCommandTest {
+
+    private record Outcome(int exitCode, String out, String err) {
+    }
+
+    private static Outcome validate(String folder) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ValidateCommand.run(List.of(folder), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Outcome validateWith(String file, String from, String to) {
+        RouteFolder routes = RouteFolder.copyOfShippedRoutes();
+        routes.replace(file, from, to);
+        return validate(routes.path().toString());
+    }
+
+    @Test
+    void should_pass_every_shipped_route_file_with_a_one_line_summary() {
+        Outcome outcome = validate("routes");
+        assertEquals(0, outcome.exitCode(), outcome.err());
+        assertEquals("ok: 11 route files in routes follow the YAML DSL schema and load", outcome.out().strip());
+        assertEquals("", outcome.err());
+    }
+
+    @Test
+    void should_refuse_invalid_yaml_with_its_line() {
+        Outcome outcome = validateWith("ams-request.camel.yaml", "            name: x-ms-version\n",
+                "            name: x-ms-version\n          bad: [unclosed\n");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("ams-request.camel.yaml:21: not valid YAML"), outcome.err());
+    }
+
+    @Test
+    void should_refuse_a_schema_violation_with_its_line() {
+        Outcome outcome = validateWith("enqueue-check.camel.yaml", "        - removeHeaders:", "        - removeHeaderz:");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("enqueue-check.camel.yaml:10: does not follow the YAML DSL schema: property 'removeHeaderz'"),
+                outcome.err());
+    }
+
+    @Test
+    void should_refuse_an_unknown_endpoint_scheme() {
+        Outcome outcome = validateWith("publish-status.camel.yaml", "            uri: kafka\n", "            uri: kafak\n");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("publish-status.camel.yaml:26: route publish-status: No endpoint could be found for: kafak"),
+                outcome.err());
+    }
+
+    @Test
+    void should_refuse_an_unknown_bean_reference() {
+        Outcome outcome = validateWith("check-job.camel.yaml", "              ref: jobQuery\n", "              ref: jobQueries\n");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("check-job.camel.yaml:16: route check-job: No bean could be found in the registry for: jobQueries"),
+                outcome.err());
+    }
+
+    @Test
+    void should_refuse_an_unknown_endpoint_option() {
+        Outcome outcome = validateWith("dead-letter-job.camel.yaml", "              topic: \"{{monitor.topic.dead-letter}}\"\n",
+                "              topic: \"{{monitor.topic.dead-letter}}\"\n              noSuchOption: 1\n");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("dead-letter-job.camel.yaml") && outcome.err().contains("Unknown parameters=[{noSuchOption=1}]"),
+                outcome.err());
+    }
+
+    @Test
+    void should_refuse_two_routes_of_one_id() {
+        RouteFolder routes = RouteFolder.copyOfShippedRoutes();
+        routes.write("enqueue-check-copy.camel.yaml", routes.read("enqueue-check.camel.yaml"));
+        Outcome outcome = validate(routes.path().toString());
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains(": id enqueue-check is already the id of a route in "), outcome.err());
+    }
+
+    @Test
+    void should_refuse_a_route_that_could_not_start_beside_the_others() {
+        RouteFolder routes = RouteFolder.copyOfShippedRoutes();
+        routes.write("enqueue-check-copy.camel.yaml", routes.read("enqueue-check.camel.yaml")
+                .replace("id: enqueue-check\n", "id: enqueue-check-copy\n").replace("id: to-checks", "id: to-checks-copy"));
+        Outcome outcome = validate(routes.path().toString());
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("both consume direct://enqueue-check: only one route may"), outcome.err());
+    }
+
+    @Test
+    void should_refuse_an_emptied_file() {
+        Outcome outcome = validateWith("publish-progress.camel.yaml", RouteFolder.copyOfShippedRoutes().read("publish-progress.camel.yaml"), "");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("publish-progress.camel.yaml: defines no route"), outcome.err());
+    }
+}
