@@ -67,7 +67,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       over the whole run (the simulator's tokens live 3599 s, longer than a run); stop.
  * </ol>
  * Not a test: run it with {@code bench/compare}. Arguments, all optional, as {@code key=value}:
- * {@code sizes=1000,10000,100000 interval=1s warmup=15s measure=60s tail=90s changing=10
+ * {@code sizes=1000,10000,100000 interval=1s warmup=30s measure=60s tail=90s changing=10
  * heap=256m intake=auto baseline-in-flight=32 ams-latency=0ms simulator-nodelay=true
  * track-timeout=10m jar=target/ams-job-monitor.jar out=target/bench}; {@code interval} may be a list,
  * one per size. An argument {@code -Dkey=value} goes to the monitor's JVM as it is.
@@ -107,7 +107,7 @@ public final class CompareBenchmark {
         Map<String, String> options = new LinkedHashMap<>();
         options.put("sizes", "1000,10000,100000");
         options.put("interval", "1s");
-        options.put("warmup", "15s");
+        options.put("warmup", "30s"); // the JIT compiles Camel's paths later than the baseline's few: give both time
         options.put("measure", "60s");
         options.put("tail", "90s");
         options.put("changing", "10");
