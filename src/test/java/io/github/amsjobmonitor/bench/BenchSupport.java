@@ -179,7 +179,7 @@ final class BenchSupport {
         }
     }
 
-    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)", Pattern.MULTILINE);
+    static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)", Pattern.MULTILINE);
 
     /**
      * Bytes of live objects after a full GC: {@code jcmd GC.class_histogram} runs the full GC and
