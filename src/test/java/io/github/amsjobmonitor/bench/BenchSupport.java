@@ -157,6 +157,43 @@ final class BenchSupport {
         }
     }
 
+    // --- the JVM of a child ---
+
+    /** Runs {@code jcmd <pid> <command...>} with the running JDK's jcmd; its output, or an exception when it fails. */
+    static String jcmd(long pid, String... command) {
+        Path bundled = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        List<String> line = new ArrayList<>(List.of(Files.isExecutable(bundled) ? bundled.toString() : "jcmd", String.valueOf(pid)));
+        line.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", line) + " failed:\n" + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + String.join(" ", line), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)", Pattern.MULTILINE);
+
+    /**
+     * Bytes of live objects after a full GC: {@code jcmd GC.class_histogram} runs the full GC and
+     * totals what survived (no TLAB noise, unlike reading the heap with a later jcmd call).
+     */
+    static long liveHeapBytes(long pid) {
+        String histogram = jcmd(pid, "GC.class_histogram");
+        Matcher total = HISTOGRAM_TOTAL.matcher(histogram);
+        if (!total.find()) {
+            throw new IllegalStateException("cannot read the total of jcmd GC.class_histogram:\n" + histogram);
+        }
+        return Long.parseLong(total.group(1));
+    }
+
     // --- /proc ---
 
     /** utime and stime of a process, in clock ticks. */

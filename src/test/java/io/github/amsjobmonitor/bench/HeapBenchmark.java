@@ -86,7 +86,6 @@ public final class HeapBenchmark {
     private static final Pattern HEAP_LINE = Pattern.compile("(\\S+ heap)\\s+total (\\d+)K, used (\\d+)K");
     private static final Pattern FULL_GC = Pattern.compile("(GC\\(\\d+\\)) Pause Full \\(Heap Inspection Initiated GC\\)");
     private static final Pattern HUMONGOUS = Pattern.compile("Humongous regions: \\d+->(\\d+)");
-    private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("^Total\\s+\\d+\\s+(\\d+)", Pattern.MULTILINE);
     private static final Pattern REGION_SIZE = Pattern.compile("region size (\\d+)K");
     private static final Pattern STALE_DROP = Pattern.compile("Dropped a stale check of (\\S+)");
     private static final Pattern METASPACE_USED = Pattern.compile("Metaspace\\s+used (\\d+)K");
@@ -106,7 +105,6 @@ public final class HeapBenchmark {
     private final String heap;
     private final Path jar;
     private final Path out;
-    private final Path jcmd;
     private final List<Run> runs = new ArrayList<>();
     private final List<Process> launched = new CopyOnWriteArrayList<>();
 
@@ -125,8 +123,6 @@ public final class HeapBenchmark {
         this.heap = options.get("heap");
         this.jar = Path.of(options.get("jar")).toAbsolutePath();
         this.out = Path.of(options.get("out")).toAbsolutePath();
-        Path bundled = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        this.jcmd = Files.isExecutable(bundled) ? bundled : Path.of("jcmd");
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be at least 1");
         }
@@ -556,8 +552,7 @@ public final class HeapBenchmark {
      * the GC (G1 gives each object of half a region or more whole regions of its own).
      */
     private long[] heapAfterGc(Run run) throws IOException, InterruptedException {
-        String pid = String.valueOf(run.process.pid());
-        String histogram = jcmd(pid, "GC.class_histogram");
+        String histogram = jcmd(run.process.pid(), "GC.class_histogram");
         Matcher total = HISTOGRAM_TOTAL.matcher(histogram);
         if (!total.find()) {
             throw new IllegalStateException("cannot read the total of jcmd GC.class_histogram:\n" + histogram);
@@ -619,7 +614,7 @@ public final class HeapBenchmark {
     private void logGc(Run run) throws IOException {
         run.gcLog = out.resolve("heap-gc" + run.suffix + ".log");
         Files.deleteIfExists(run.gcLog);
-        jcmd(String.valueOf(run.process.pid()), "VM.log", "output=" + run.gcLog, "what=gc=info,gc+heap=debug", "decorators=utc");
+        jcmd(run.process.pid(), "VM.log", "output=" + run.gcLog, "what=gc=info,gc+heap=debug", "decorators=utc");
     }
 
     /** The monitor's largest classes at the last sample, the total and the heap, for whoever wants to see what the heap holds. */
@@ -628,24 +623,6 @@ public final class HeapBenchmark {
             Files.write(out.resolve("heap-histogram" + run.suffix + ".txt"), run.histogram, StandardCharsets.UTF_8);
         } catch (IOException e) {
             say("cannot write the class histogram: " + e);
-        }
-    }
-
-    private String jcmd(String pid, String... command) {
-        try {
-            List<String> line = new ArrayList<>(List.of(jcmd.toString(), pid));
-            line.addAll(List.of(command));
-            Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
-            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("jcmd " + pid + " " + String.join(" ", command) + " failed:\n" + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + jcmd, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
