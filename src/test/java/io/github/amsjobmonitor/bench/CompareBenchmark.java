@@ -76,7 +76,7 @@ public final class CompareBenchmark {
 
     private static final List<String> PUBLIC_TOPICS =
             List.of("job-ids", "job-status", "job-finished", "job-errored", "job-canceled", "job-ids.dlq", "job-progress");
-    private static final int CHECK_PARTITIONS = 12;
+    private static final int CHECK_PARTITIONS = 32; // the shipped default (monitor.checks.partitions)
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The baseline's logging: kafka-clients' warnings and errors, in the jar's pattern (so LogSummary reads them). */
     private static final String BASELINE_LOGBACK = """

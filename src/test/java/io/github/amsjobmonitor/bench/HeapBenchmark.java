@@ -119,7 +119,7 @@ public final class HeapBenchmark {
         this.samples = Integer.parseInt(options.get("samples"));
         this.sampleEveryMillis = millis(options.get("sample-every"));
         this.partitions = monitorProperties.stream().filter(p -> p.startsWith("-Dmonitor.checks.partitions="))
-                .map(p -> Integer.parseInt(p.substring(p.indexOf('=') + 1))).reduce((a, b) -> b).orElse(12);
+                .map(p -> Integer.parseInt(p.substring(p.indexOf('=') + 1))).reduce((a, b) -> b).orElse(32); // the shipped default
         this.heap = options.get("heap");
         this.jar = Path.of(options.get("jar")).toAbsolutePath();
         this.out = Path.of(options.get("out")).toAbsolutePath();
