@@ -2,6 +2,7 @@ package io.github.amsjobmonitor.routes;
 
 import static io.github.amsjobmonitor.testsupport.KafkaTestClient.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,8 @@ import io.github.amsjobmonitor.simulator.SimulatorSettings;
 import io.github.amsjobmonitor.testsupport.KafkaTestClient;
 import io.github.amsjobmonitor.testsupport.RouteFolder;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
 import io.github.amsjobmonitor.testsupport.SharedKafka;
 import java.io.IOException;
@@ -118,6 +121,17 @@ class RouteReloadTest {
         if (simulator != null) {
             simulator.close();
         }
+    }
+
+    @Test
+    void should_keep_the_monitor_series_across_the_swap() {
+        // Camel clears its metrics on a reload unless told not to (camel.metrics.clear-on-reload)
+        MeterRegistry registry = monitor.context().getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
+        assertNotNull(registry.find("monitor.jobs.tracked").gauge(), "monitor_jobs_tracked after the swap");
+        assertNotNull(registry.find("monitor.token.requests").functionCounter(), "monitor_token_requests_total after the swap");
+        Timer amsRequests = registry.find("monitor.ams.request").timer();
+        assertNotNull(amsRequests, "monitor_ams_request_seconds after the swap");
+        assertTrue(amsRequests.count() > 0, "AMS requests before and after the swap counted");
     }
 
     @Test
