@@ -4,7 +4,10 @@ import io.github.amsjobmonitor.MonitorConfiguration;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -30,22 +33,57 @@ final class MonitorBeans {
     }
 
     /**
-     * Makes the beans as camel-main would (the {@code @BindToRegistry} methods with their
-     * {@code @PropertyInject} settings resolved in {@code context}). No bean connects anywhere
-     * when made: the check-topic creation happens in MonitorConfiguration.configure, not called here.
+     * Makes the beans as camel-main would: each {@code @BindToRegistry} method called with its
+     * parameters resolved in {@code context} ({@code @PropertyInject} settings, {@code @BeanInject}
+     * beans by name, the CamelContext, other beans by type), a bean another one needs made first.
+     * No bean connects anywhere when made: the check-topic creation happens in
+     * MonitorConfiguration.configure, not called here.
      */
     static void create(CamelContext context) throws Exception {
         MonitorConfiguration configuration = new MonitorConfiguration();
+        Map<String, Object> made = new LinkedHashMap<>();
         for (Method method : beanMethods()) {
-            Parameter[] parameters = method.getParameters();
-            Object[] arguments = new Object[parameters.length];
-            for (int i = 0; i < parameters.length; i++) {
-                String key = parameters[i].getAnnotation(PropertyInject.class).value();
-                String value = context.resolvePropertyPlaceholders("{{" + key + "}}");
-                arguments[i] = context.getTypeConverter().mandatoryConvertTo(parameters[i].getType(), value);
-            }
-            context.getRegistry().bind(nameOf(method), method.invoke(configuration, arguments));
+            make(method, configuration, context, made);
         }
+    }
+
+    private static Object make(Method method, MonitorConfiguration configuration, CamelContext context, Map<String, Object> made)
+            throws Exception {
+        String name = nameOf(method);
+        if (made.containsKey(name)) {
+            return made.get(name);
+        }
+        Parameter[] parameters = method.getParameters();
+        Object[] arguments = new Object[parameters.length];
+        for (int i = 0; i < parameters.length; i++) {
+            arguments[i] = argument(parameters[i], configuration, context, made);
+        }
+        Object bean = method.invoke(configuration, arguments);
+        made.put(name, bean);
+        context.getRegistry().bind(name, bean);
+        return bean;
+    }
+
+    private static Object argument(Parameter parameter, MonitorConfiguration configuration, CamelContext context,
+                                   Map<String, Object> made) throws Exception {
+        PropertyInject property = parameter.getAnnotation(PropertyInject.class);
+        if (property != null) {
+            String value = context.resolvePropertyPlaceholders("{{" + property.value() + "}}");
+            return context.getTypeConverter().mandatoryConvertTo(parameter.getType(), value);
+        }
+        if (CamelContext.class.isAssignableFrom(parameter.getType())) {
+            return context;
+        }
+        BeanInject named = parameter.getAnnotation(BeanInject.class);
+        for (Method method : beanMethods()) {
+            boolean matches = named != null && !named.value().isEmpty()
+                    ? nameOf(method).equals(named.value())
+                    : parameter.getType().isAssignableFrom(method.getReturnType());
+            if (matches) {
+                return make(method, configuration, context, made);
+            }
+        }
+        throw new IllegalStateException("no bean for parameter " + parameter.getName() + " (" + parameter.getType().getName() + ")");
     }
 
     private static List<Method> beanMethods() {
