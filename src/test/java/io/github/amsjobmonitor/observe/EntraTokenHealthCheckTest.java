@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 class EntraTokenHealthCheckTest {
 
     private final AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start();
+    // no backoff after a failed token request: these tests are about the probe's own recheck period
     private final TokenProvider tokens = new TokenProvider(simulator.baseUrl(), simulator.settings().tenant(),
             simulator.settings().clientId(), simulator.settings().clientSecret(), simulator.settings().scope(),
-            Duration.ofSeconds(2), Duration.ofSeconds(5), Clock.systemUTC());
+            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ZERO, Duration.ZERO, Clock.systemUTC());
 
     @AfterEach
     void stop() {

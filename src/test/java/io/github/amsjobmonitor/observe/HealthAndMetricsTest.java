@@ -121,7 +121,10 @@ class HealthAndMetricsTest {
         try (AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start();
              KafkaTestClient kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers())) {
             simulator.register(job, "x", JobScenario.LONG_RUNNING, Duration.ofSeconds(1));
-            try (RunningMonitor monitor = RunningMonitor.start(withManagement(simulator, topics, port), topics)) {
+            Map<String, String> settings = withManagement(simulator, topics, port);
+            // the failures open the AMS circuit breaker too (ams-api DOWN while it is open): keep it open briefly
+            settings.put("ams.breaker.open-seconds", "2");
+            try (RunningMonitor monitor = RunningMonitor.start(settings, topics)) {
                 kafka.send(topics.jobIds(), null, job);
                 assertEquals(1, kafka.consume(topics.jobStatus(), 1, WAIT).size());
                 simulator.failNextApiRequests(500, 15);

@@ -34,7 +34,7 @@ class ValidateCommandTest {
     void should_pass_every_shipped_route_file_with_a_one_line_summary() {
         Outcome outcome = validate("routes");
         assertEquals(0, outcome.exitCode(), outcome.err());
-        assertEquals("ok: 11 route files in routes follow the YAML DSL schema and load", outcome.out().strip());
+        assertEquals("ok: 13 route files in routes follow the YAML DSL schema and load", outcome.out().strip());
         assertEquals("", outcome.err());
     }
 
@@ -43,7 +43,7 @@ class ValidateCommandTest {
         Outcome outcome = validateWith("ams-request.camel.yaml", "            name: x-ms-version\n",
                 "            name: x-ms-version\n          bad: [unclosed\n");
         assertEquals(1, outcome.exitCode());
-        assertTrue(outcome.err().contains("ams-request.camel.yaml:21: not valid YAML"), outcome.err());
+        assertTrue(outcome.err().contains("ams-request.camel.yaml:22: not valid YAML"), outcome.err());
     }
 
     @Test
@@ -64,9 +64,9 @@ class ValidateCommandTest {
 
     @Test
     void should_refuse_an_unknown_bean_reference() {
-        Outcome outcome = validateWith("check-job.camel.yaml", "              ref: jobQuery\n", "              ref: jobQueries\n");
+        Outcome outcome = validateWith("check-job.camel.yaml", "              ref: jobLookup\n", "              ref: jobLookups\n");
         assertEquals(1, outcome.exitCode());
-        assertTrue(outcome.err().contains("check-job.camel.yaml:16: route check-job: No bean could be found in the registry for: jobQueries"),
+        assertTrue(outcome.err().contains("check-job.camel.yaml:19: route check-job: No bean could be found in the registry for: jobLookups"),
                 outcome.err());
     }
 
