@@ -2,6 +2,7 @@ package io.github.amsjobmonitor.ams;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Objects;
 
 /**
  * One job entity as the AMS v2 REST API returns it. Dates are kept as AMS writes them
@@ -17,4 +18,13 @@ public record AmsJob(
         @JsonProperty("EndTime") String endTime,
         @JsonProperty("RunningDuration") Double runningDuration,
         @JsonProperty("State") Integer state) {
+
+    /**
+     * Only the job ID, for the reason given at TrackedJob#hashCode (Camel hashes what a route calls
+     * a method on). Consistent with equals.
+     */
+    @Override
+    public int hashCode() {
+        return Objects.hashCode(id);
+    }
 }

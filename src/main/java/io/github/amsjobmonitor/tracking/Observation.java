@@ -37,4 +37,12 @@ public record Observation(TrackedJob tracked, AmsJob job, JobState state, boolea
     public Integer rawState() {
         return job == null ? null : job.state();
     }
+
+    /**
+     * Only the job ID, for the reason given at TrackedJob#hashCode. Consistent with equals.
+     */
+    @Override
+    public int hashCode() {
+        return tracked == null ? 0 : tracked.hashCode();
+    }
 }
