@@ -28,6 +28,15 @@ public record Observation(TrackedJob tracked, AmsJob job, JobState state, boolea
         return tracked.jobId();
     }
 
+    /**
+     * The state's name, for the routes to compare with text ({@code ${body.stateName} == 'Finished'}):
+     * comparing the enum itself makes Camel look for an enum converter on every check, and the miss
+     * scans its whole converter registry (a third of the check threads' CPU in a profile at 10,000 jobs).
+     */
+    public String stateName() {
+        return state == null ? null : state.name();
+    }
+
     /** For the log: {@code Queued -> Processing}, or {@code new -> Queued} on a job's first event. */
     public String transition() {
         return (tracked.lastState() == null ? "new" : tracked.lastState()) + " -> " + (state == null ? "?" : state.name());
