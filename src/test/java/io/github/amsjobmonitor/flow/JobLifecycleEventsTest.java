@@ -17,6 +17,7 @@ import io.github.amsjobmonitor.simulator.ODataFilter;
 import io.github.amsjobmonitor.simulator.RecordedRequest;
 import io.github.amsjobmonitor.simulator.SimulatedJob;
 import io.github.amsjobmonitor.simulator.SimulatorSettings;
+import io.github.amsjobmonitor.testsupport.Closing;
 import io.github.amsjobmonitor.testsupport.KafkaTestClient;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
 import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
@@ -86,15 +87,7 @@ class JobLifecycleEventsTest {
 
     @AfterAll
     static void stop() {
-        if (monitor != null) {
-            monitor.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
+        Closing.closeAll(monitor, kafka, simulator);
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.github.amsjobmonitor.simulator.JobScenario;
 import io.github.amsjobmonitor.simulator.ManualClock;
 import io.github.amsjobmonitor.simulator.SimulatedJob;
 import io.github.amsjobmonitor.simulator.SimulatorSettings;
+import io.github.amsjobmonitor.testsupport.Closing;
 import io.github.amsjobmonitor.testsupport.KafkaTestClient;
 import io.github.amsjobmonitor.testsupport.RouteFolder;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
@@ -112,15 +113,7 @@ class RouteReloadTest {
 
     @AfterAll
     static void stop() {
-        if (monitor != null) {
-            monitor.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
+        Closing.closeAll(monitor, kafka, simulator);
     }
 
     @Test
