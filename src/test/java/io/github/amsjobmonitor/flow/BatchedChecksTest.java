@@ -17,6 +17,7 @@ import io.github.amsjobmonitor.testsupport.KafkaTestClient;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
 import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
 import io.github.amsjobmonitor.testsupport.SharedKafka;
+import io.github.amsjobmonitor.testsupport.TopicWatcher;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,9 @@ class BatchedChecksTest {
         // a wide window, so that jobs checked on different threads surely meet in one batch
         settings.put("monitor.batch.window", "300ms");
         monitor = RunningMonitor.start(settings, topics);
+        // until every check consumer has its partition, one thread may hold them all, and one thread
+        // checks one job at a time: no batch could form
+        awaitCheckConsumers(settings.get("monitor.group-id") + "-checks", 8);
 
         Stream.concat(known.stream(), unknown.stream()).forEach(id -> kafka.send(topics.jobIds(), null, id));
 
@@ -147,6 +155,20 @@ class BatchedChecksTest {
         List<ConsumerRecord<String, byte[]>> seen = kafka.consume(topics.jobStatus(),
                 r -> waiting.contains(r.key()) && state.equals(stateOf(r)), jobIds.size(), WAIT);
         assertEquals(jobIds.size(), seen.size(), state + " events within " + WAIT);
+    }
+
+    private static void awaitCheckConsumers(String groupId, int members) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.broker().bootstrapServers()))) {
+            TopicWatcher.awaitOrFail(WAIT, () -> {
+                try {
+                    ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+                    return group.members().size() == members
+                            && group.members().stream().allMatch(m -> !m.assignment().topicPartitions().isEmpty());
+                } catch (InterruptedException | ExecutionException e) {
+                    return false;
+                }
+            }, () -> members + " check consumers with a partition each");
+        }
     }
 
     private List<RecordedRequest> jobsQueries() {
