@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
 import io.github.amsjobmonitor.simulator.AmsSimulator;
 import io.github.amsjobmonitor.testsupport.LocalKafkaBroker;
 import org.apache.camel.util.TimeUtils;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /** What the benchmarks share: the monitor child process, /proc readings, the machine, formatting. */
 final class BenchSupport {
@@ -334,5 +338,23 @@ final class BenchSupport {
 
     static void say(String message) {
         System.out.printf("[%tT] %s%n", System.currentTimeMillis(), message);
+    }
+
+    /**
+     * The producer both benchmarks seed the monitor's checks topic with: acks=all, lz4, large batches.
+     * Not idempotent: right after the topic is made, the 3.9 broker answered an idempotent producer
+     * NOT_LEADER and then OutOfOrderSequence until the send timed out (seen once); one request in
+     * flight keeps each partition's records in order all the same.
+     */
+    static KafkaProducer<String, byte[]> seedingProducer(String bootstrapServers) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
+                new StringSerializer(), new ByteArraySerializer());
     }
 }

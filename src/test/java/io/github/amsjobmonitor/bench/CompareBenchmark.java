@@ -40,7 +40,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -415,18 +414,7 @@ public final class CompareBenchmark {
         say(String.format("Seeding %s with %,d tracking records...", topic, ids.size()));
         Instant now = Instant.now();
         AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                // not idempotent: right after the topic is made, the 3.9 broker answered an idempotent
-                // producer NOT_LEADER and then OutOfOrderSequence until the send timed out (seen once);
-                // one request in flight keeps each partition's records in order all the same
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = BenchSupport.seedingProducer(broker.bootstrapServers())) {
             for (int i = 0; i < ids.size(); i++) {
                 String id = ids.get(i);
                 String dueAt = now.plusMillis(intervalMillis * i / ids.size()).toString();
