@@ -3,31 +3,29 @@ package io.github.amsjobmonitor;
 import io.github.amsjobmonitor.ams.AmsAnswers;
 import io.github.amsjobmonitor.ams.AmsBackoff;
 import io.github.amsjobmonitor.ams.AmsBase;
-import io.github.amsjobmonitor.ams.AmsJobsRoute;
-import io.github.amsjobmonitor.ams.BatchedJobLookup;
 import io.github.amsjobmonitor.ams.JobQuery;
 import io.github.amsjobmonitor.auth.CredentialsHealthCheck;
 import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
+import io.github.amsjobmonitor.intake.JobIntake;
 import io.github.amsjobmonitor.intake.JobRequestParser;
 import io.github.amsjobmonitor.observe.AmsApiHealthCheck;
 import io.github.amsjobmonitor.observe.AmsCalls;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
-import io.github.amsjobmonitor.observe.TrackedJobs;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.routes.RouteReloadGuard;
-import io.github.amsjobmonitor.tracking.CheckTopic;
-import io.github.amsjobmonitor.tracking.DueCheckGate;
-import io.github.amsjobmonitor.tracking.DuplicateCheckFilter;
+import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.JobTracker;
 import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
+import io.github.amsjobmonitor.tracking.TrackingService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -39,8 +37,9 @@ import org.apache.camel.util.TimeUtils;
 /** The beans the routes call, by the names the routes use, with their settings from the configuration. */
 public class MonitorConfiguration implements CamelConfiguration {
 
-    static final Duration LONGEST_POLL_INTERVAL = Duration.ofMinutes(4);
     private static final Clock CLOCK = Clock.systemUTC();
+    /** 25 job IDs make a Jobs() URL of about 2,000 characters, a length some proxies and servers refuse beyond. */
+    static final int MAX_JOBS_PER_REQUEST = 25;
 
     @BindToRegistry
     public TokenProvider tokenProvider(
@@ -73,7 +72,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     /** Suspends the Kafka consumer routes when Entra ID refuses the credentials. */
     @BindToRegistry
     public RefusedCredentialsStop refusedCredentialsStop() {
-        return new RefusedCredentialsStop(List.of("intake", "check"));
+        return new RefusedCredentialsStop(List.of("intake", "check", "check-batch"));
     }
 
     @BindToRegistry
@@ -110,46 +109,55 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public BatchedJobLookup jobLookup(CamelContext camelContext, JobQuery jobQuery,
-                                      @PropertyInject("ams.api-url") String apiUrl,
-                                      @PropertyInject("monitor.batch.max-jobs") int maxJobs,
-                                      @PropertyInject("monitor.batch.window") String window) {
-        return new BatchedJobLookup(new AmsJobsRoute(camelContext), jobQuery, apiUrl + "Jobs()", maxJobs, duration(window));
-    }
-
-    @BindToRegistry
     public JobRequestParser jobRequestParser() {
         return new JobRequestParser();
     }
 
     @BindToRegistry
-    public JobTracker jobTracker(@PropertyInject("monitor.poll.interval") String pollInterval,
-                                 @PropertyInject("monitor.tracking.max-duration") String maxDuration,
+    public JobTracker jobTracker(@PropertyInject("monitor.tracking.max-duration") String maxDuration,
                                  @PropertyInject("monitor.progress.step") double progressStep,
                                  @PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
-        return new JobTracker(duration("monitor.poll.interval", pollInterval), duration("monitor.tracking.max-duration", maxDuration),
+        return new JobTracker(duration("monitor.tracking.max-duration", maxDuration),
                 new ProgressPolicy(progressStep, duration("monitor.progress.heartbeat", progressHeartbeat)), CLOCK);
+    }
+
+    /** The jobs this instance tracks, in memory, and when each is due (see JobSchedule). */
+    @BindToRegistry
+    public JobSchedule jobSchedule(@PropertyInject("monitor.poll.interval") String pollInterval,
+                                   @PropertyInject("monitor.batch.max-jobs") int maxJobs,
+                                   @PropertyInject("monitor.batch.window") String window,
+                                   @PropertyInject("monitor.ams.max-in-flight") int maxInFlight,
+                                   @PropertyInject("camel.component.http.response-timeout") String responseTimeout) {
+        Duration interval = duration("monitor.poll.interval", pollInterval);
+        if (maxJobs < 1 || maxJobs > MAX_JOBS_PER_REQUEST) {
+            throw new InvalidSettingException("monitor.batch.max-jobs", "monitor.batch.max-jobs is " + maxJobs
+                    + "; it must be between 1 and " + MAX_JOBS_PER_REQUEST + " (longer URLs are refused by some servers)");
+        }
+        if (maxInFlight < 1) {
+            throw new InvalidSettingException("monitor.ams.max-in-flight", "monitor.ams.max-in-flight is " + maxInFlight
+                    + "; it must be at least 1");
+        }
+        // a check that has not ended long after every retry could have: a route was stopped under it
+        Duration stuck = duration(responseTimeout).multipliedBy(4).plus(interval).plusMinutes(1);
+        // twice the batches AMS serves at once: the next ones are ready when a request ends
+        return new JobSchedule(interval, maxJobs, duration("monitor.batch.window", window), 2 * maxInFlight * maxJobs, stuck,
+                System::nanoTime);
+    }
+
+    /** Runs the per-job part of a batch's checks side by side (check-batch's split). */
+    @BindToRegistry
+    public ExecutorService jobChecks(CamelContext camelContext, @PropertyInject("monitor.checks.parallel") int threads) {
+        return camelContext.getExecutorServiceManager().newFixedThreadPool(this, "job-checks", Math.max(1, threads));
+    }
+
+    @BindToRegistry
+    public JobIntake jobIntake(@BeanInject("jobRequestParser") JobRequestParser parser, @BeanInject("jobSchedule") JobSchedule schedule) {
+        return new JobIntake(parser, schedule, CLOCK);
     }
 
     @BindToRegistry
     public ProgressReads progressReads(@PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
         return new ProgressReads(duration("monitor.progress.heartbeat", progressHeartbeat), CLOCK);
-    }
-
-    @BindToRegistry
-    public DuplicateCheckFilter duplicateChecks(@PropertyInject("monitor.poll.interval") String pollInterval) {
-        return new DuplicateCheckFilter(duration("monitor.poll.interval", pollInterval), CLOCK);
-    }
-
-    @BindToRegistry
-    public DueCheckGate dueCheckGate(@PropertyInject("monitor.poll.interval") String pollInterval) {
-        Duration interval = duration("monitor.poll.interval", pollInterval);
-        if (interval.compareTo(LONGEST_POLL_INTERVAL) > 0) {
-            // a check consumer waits up to one interval without polling Kafka; past max.poll.interval.ms (5 min) it is thrown out of its group
-            throw new InvalidSettingException("monitor.poll.interval", "monitor.poll.interval is " + pollInterval
-                    + "; it must be at most 4m");
-        }
-        return new DueCheckGate(CLOCK, interval);
     }
 
     @BindToRegistry
@@ -160,14 +168,6 @@ public class MonitorConfiguration implements CamelConfiguration {
     @BindToRegistry
     public OutgoingHeaderFilter outgoingHeaderFilter() {
         return new OutgoingHeaderFilter();
-    }
-
-    @BindToRegistry
-    public CheckTopic checkTopic(
-            @PropertyInject("camel.component.kafka.brokers") String brokers,
-            @PropertyInject("monitor.topic.checks") String topic,
-            @PropertyInject("monitor.checks.partitions") int partitions) {
-        return new CheckTopic(brokers, topic, partitions);
     }
 
     // Health and metrics (see docs/observing.md)
@@ -181,13 +181,10 @@ public class MonitorConfiguration implements CamelConfiguration {
     public MonitorMetrics monitorMetrics(
             @BeanInject("amsCalls") AmsCalls amsCalls,
             @BeanInject("tokenProvider") TokenProvider tokenProvider,
-            @PropertyInject("camel.component.kafka.brokers") String brokers,
-            @PropertyInject("monitor.topic.checks") String checksTopic,
-            @PropertyInject("monitor.group-id") String groupId,
-            @PropertyInject("monitor.topic.dead-letter") String deadLetterTopic,
-            @PropertyInject("monitor.metrics.tracked-jobs-max-age") String trackedJobsMaxAge) {
-        TrackedJobs trackedJobs = new TrackedJobs(brokers, checksTopic, groupId + "-checks", duration(trackedJobsMaxAge), CLOCK);
-        return new MonitorMetrics(amsCalls, tokenProvider, trackedJobs, checksTopic, deadLetterTopic);
+            @BeanInject("jobSchedule") JobSchedule schedule,
+            @PropertyInject("monitor.topic.tracking") String trackingTopic,
+            @PropertyInject("monitor.topic.dead-letter") String deadLetterTopic) {
+        return new MonitorMetrics(amsCalls, tokenProvider, schedule::size, trackingTopic, deadLetterTopic);
     }
 
     @BindToRegistry
@@ -206,8 +203,7 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) {
-        // the checks topic must exist with its partitions before the check route's consumers start
-        camelContext.getRegistry().lookupByNameAndType("checkTopic", CheckTopic.class).ensureExists();
+        startTracking(camelContext);
         // camel-main looks event notifiers up before this class's beans are bound: add it by hand, and
         // let the context start and stop it (its meters are registered on start, its Admin client closed on stop)
         MonitorMetrics metrics = camelContext.getRegistry().lookupByNameAndType("monitorMetrics", MonitorMetrics.class);
@@ -228,6 +224,16 @@ public class MonitorConfiguration implements CamelConfiguration {
                 .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
         // a route file change goes live only when the routes folder with it passes the same check as `validate`
         RouteReloadGuard.installWhenStarted(camelContext);
+    }
+
+    /** Tracking starts with the context: topic, carried-over jobs, restore (see TrackingService). */
+    private static void startTracking(CamelContext camelContext) {
+        JobSchedule schedule = camelContext.getRegistry().lookupByNameAndType("jobSchedule", JobSchedule.class);
+        try {
+            camelContext.addService(new TrackingService(camelContext, schedule), true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start tracking", e);
+        }
     }
 
     private static void required(String key, String value, String meaning) {

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -27,7 +28,7 @@ import org.apache.camel.support.EventNotifierSupport;
  * carry no metrics steps: a send to {@code direct:check-job} is one check (its state from the
  * exchange's {@code observation}), a send to an HTTP endpoint is one AMS request (status and time),
  * a send to a Kafka topic is one published event or, on the dead-letter topic, one dead letter
- * (its code from the {@code monitor-error-code} header). The checks topic is internal: not counted.
+ * (its code from the {@code monitor-error-code} header). The tracking topic is internal: not counted.
  */
 public class MonitorMetrics extends EventNotifierSupport implements CamelContextAware {
 
@@ -44,17 +45,17 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
     private MeterRegistry registry;
     private final AmsCalls amsCalls;
     private final TokenProvider tokens;
-    private final TrackedJobs trackedJobs;
-    private final String checksTopic;
+    private final IntSupplier trackedJobs;
+    private final String trackingTopic;
     private final String deadLetterTopic;
     private Timer amsRequestTime;
 
-    public MonitorMetrics(AmsCalls amsCalls, TokenProvider tokens, TrackedJobs trackedJobs,
-                          String checksTopic, String deadLetterTopic) {
+    public MonitorMetrics(AmsCalls amsCalls, TokenProvider tokens, IntSupplier trackedJobs,
+                          String trackingTopic, String deadLetterTopic) {
         this.amsCalls = amsCalls;
         this.tokens = tokens;
         this.trackedJobs = trackedJobs;
-        this.checksTopic = checksTopic;
+        this.trackingTopic = trackingTopic;
         this.deadLetterTopic = deadLetterTopic;
         // only "exchange sent" matters here: Camel then skips building the other events for this notifier
         setIgnoreCamelContextEvents(true);
@@ -86,8 +87,8 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
                 .description("Token requests sent to Entra ID").tag("outcome", "obtained").register(registry);
         FunctionCounter.builder("monitor.token.requests", tokens, TokenProvider::failedTokenRequests)
                 .description("Token requests sent to Entra ID").tag("outcome", "failed").register(registry);
-        Gauge.builder("monitor.jobs.tracked", trackedJobs, TrackedJobs::count)
-                .description("Jobs tracked by all instances together: the pending records of the checks topic")
+        Gauge.builder("monitor.jobs.tracked", trackedJobs, IntSupplier::getAsInt)
+                .description("Jobs this instance tracks now (in memory: its share of the tracking topic)")
                 .register(registry);
     }
 
@@ -103,7 +104,6 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
 
     @Override
     protected void doStop() throws Exception {
-        trackedJobs.close();
         super.doStop();
     }
 
@@ -148,7 +148,7 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
     }
 
     private void published(Exchange exchange, String topic) {
-        if (exchange.getException() != null || topic == null || topic.equals(checksTopic)) {
+        if (exchange.getException() != null || topic == null || topic.equals(trackingTopic)) {
             return;
         }
         if (topic.equals(deadLetterTopic)) {

@@ -5,35 +5,29 @@ import io.github.amsjobmonitor.ams.JobState;
 import io.github.amsjobmonitor.ams.JobsPage;
 import io.github.amsjobmonitor.ams.TasksPage;
 import io.github.amsjobmonitor.events.JobError;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.amsjobmonitor.intake.JobRequest;
-import io.github.amsjobmonitor.intake.RejectedInputException;
-import java.io.IOException;
+import io.github.amsjobmonitor.ams.AmsAnswerInvalidException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * Decides what a check means for a tracked job and when the next one is due. The schedule itself
- * is kept in Kafka (the checks topic), so this class holds no per-job state.
+ * Decides what a check means for a tracked job. It holds no per-job state: what is remembered of a
+ * job lives in {@link JobSchedule} and on the tracking topic.
  */
 public class JobTracker {
 
-    public static final String INVALID_TRACKING_RECORD = "INVALID_TRACKING_RECORD";
-
-    private final ObjectMapper json = new ObjectMapper();
-    private final Duration pollInterval;
     private final Duration maxTrackingDuration;
     private final ProgressPolicy progressPolicy;
     private final Clock clock;
 
-    public JobTracker(Duration pollInterval, Duration maxTrackingDuration, ProgressPolicy progressPolicy, Clock clock) {
-        this.pollInterval = pollInterval;
+    public JobTracker(Duration maxTrackingDuration, ProgressPolicy progressPolicy, Clock clock) {
         this.maxTrackingDuration = maxTrackingDuration;
         this.progressPolicy = progressPolicy;
         this.clock = clock;
@@ -44,42 +38,65 @@ public class JobTracker {
         return Instant.parse(tracked.trackedSince()).plus(maxTrackingDuration).isBefore(clock.instant());
     }
 
+    /** The jobs of a batch whose tracking expired. */
+    public List<TrackedJob> expired(List<TrackedJob> batch) {
+        return batch.stream().filter(this::isExpired).toList();
+    }
+
+    /** The jobs of a batch still to be checked. */
+    public List<TrackedJob> unexpired(List<TrackedJob> batch) {
+        return batch.stream().filter(job -> !isExpired(job)).toList();
+    }
+
+    /** The job IDs of a batch, for its Jobs() request. */
+    public List<String> jobIds(List<TrackedJob> batch) {
+        return batch.stream().map(TrackedJob::jobId).distinct().toList();
+    }
+
+    /** The jobs of a batch, for a log line: the first one's ID and how many more. */
+    public String describe(List<TrackedJob> batch) {
+        return batch.isEmpty() ? "no job" : batch.get(0).jobId() + (batch.size() > 1 ? " and " + (batch.size() - 1) + " more" : "");
+    }
+
     /** The dead-letter reason for a job whose tracking expired. */
     public String expiryReason(TrackedJob tracked) {
         return "Job " + tracked.jobId() + " was still " + (tracked.lastState() == null ? "unseen" : tracked.lastState())
                 + " after " + maxTrackingDuration + " of tracking (since " + tracked.trackedSince() + "); it is no longer checked.";
     }
 
-    /** A newly requested job, due for its first check now. */
-    public TrackedJob startTracking(JobRequest request, String input) {
-        String now = clock.instant().toString();
-        return TrackedJob.start(request.jobId(), request.correlationData(), now, input);
-    }
-
-    /** Reads a record of the checks topic; one that is not a tracking record goes to the dead-letter topic. */
-    public TrackedJob read(byte[] record) {
-        TrackedJob job;
-        try {
-            job = json.readValue(record, TrackedJob.class);
-            if (job.jobId() != null && job.dueAt() != null) {
-                job.due();
-                return job;
+    /** Reads the AMS answer of a batch: one observation per job asked for, in the batch's order. */
+    public List<Observation> observeAll(List<TrackedJob> batch, JobsPage page) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Map<String, AmsJob> byId = new HashMap<>(page.value().size() * 2);
+        for (AmsJob job : page.value()) {
+            if (job.id() != null) {
+                byId.putIfAbsent(job.id().toLowerCase(Locale.ROOT), job);
             }
-        } catch (IOException | DateTimeParseException e) {
-            throw new RejectedInputException(INVALID_TRACKING_RECORD, "The checks record is not a tracking record written by this monitor.");
         }
-        throw new RejectedInputException(INVALID_TRACKING_RECORD, "The checks record has no jobId or dueAt.");
+        List<Observation> observations = new ArrayList<>(batch.size());
+        for (TrackedJob tracked : batch) {
+            AmsJob job = byId.get(tracked.jobId().toLowerCase(Locale.ROOT));
+            if (job == null) {
+                observations.add(new Observation(tracked, null, null, false, now));
+            } else {
+                JobState state = job.state() == null ? null : JobState.fromCode(job.state()).orElse(null);
+                observations.add(new Observation(tracked, job, state, true, now));
+            }
+        }
+        return observations;
     }
 
     /** Reads the AMS answer for one tracked job. */
     public Observation observe(TrackedJob tracked, JobsPage page) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        Optional<AmsJob> job = page.value().stream().filter(j -> tracked.jobId().equalsIgnoreCase(j.id())).findFirst();
-        if (job.isEmpty()) {
-            return new Observation(tracked, null, null, false, now);
+        return observeAll(List.of(tracked), page).get(0);
+    }
+
+    /** Refuses an observation whose job came without a State integer: only this job's check fails, not its batch's. */
+    public Observation requireState(Observation observation) {
+        if (observation.found() && observation.job().state() == null) {
+            throw new AmsAnswerInvalidException("job " + observation.jobId() + " has no State integer in the answer");
         }
-        JobState state = JobState.fromCode(job.get().state()).orElse(null);
-        return new Observation(tracked, job.get(), state, true, now);
+        return observation;
     }
 
     /**
@@ -104,36 +121,25 @@ public class JobTracker {
                 progress, errors, due);
     }
 
-    /** The record for the next check, one poll interval from now, remembering what was seen. */
+    /** What is remembered of the job after a check that saw it (its state, name, progress published). */
     public TrackedJob nextCheck(Observation observation) {
         TrackedJob tracked = observation.tracked();
         String lastState = observation.state() != null ? observation.state().name() : tracked.lastState();
         String name = observation.job() != null ? observation.job().name() : tracked.jobName();
-        TrackedJob next = tracked.seen(name, lastState).dueAt(dueIn(pollInterval));
+        String stateAt = observation.changed() ? observation.observedAt().toString() : tracked.lastStateAt();
+        TrackedJob next = tracked.seen(name, lastState, stateAt);
         return observation.progressEventDue()
                 ? next.progressPublished(observation.progress(), observation.observedAt().toString())
                 : next;
     }
 
-    /** The record for another try after a check that found no such job. */
+    /** What is remembered after a check that found no such job: one more miss. */
     public TrackedJob notFoundAgain(Observation observation) {
-        return observation.tracked().notFoundOnceMore().dueAt(dueIn(pollInterval));
+        return observation.tracked().notFoundOnceMore();
     }
 
-    /** The record for another try after a check whose answer could not be read, counting it. */
+    /** What is remembered after a check whose answer could not be read: one more such answer. */
     public TrackedJob invalidAnswerAgain(TrackedJob tracked) {
-        return tracked.invalidAnswerOnceMore().dueAt(dueIn(pollInterval));
-    }
-
-    /**
-     * The record for another try after a check that failed (AMS or Entra ID unavailable). The wait
-     * is one poll interval, so retries never overtake or hold up the regular checks on the topic.
-     */
-    public TrackedJob retryLater(TrackedJob tracked) {
-        return tracked.dueAt(dueIn(pollInterval));
-    }
-
-    private String dueIn(Duration wait) {
-        return clock.instant().plus(wait).toString();
+        return tracked.invalidAnswerOnceMore();
     }
 }

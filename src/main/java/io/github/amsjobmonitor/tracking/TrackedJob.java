@@ -2,27 +2,29 @@ package io.github.amsjobmonitor.tracking;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * A job being tracked, as it travels on the internal checks topic between two checks. Everything
- * the next check needs lives here, not in the heap: the last state seen (to tell a change),
- * the correlation data to echo, when the next check is due, and the producer's original record
- * (for the dead-letter topic, should the job never be found).
+ * What the monitor remembers of one tracked job: the value of its record on the compacted tracking
+ * topic (keyed by job ID) and of its entry in the in-memory {@link JobSchedule}. It is written only
+ * when something worth remembering changes (state, name, progress published, a failed check counted),
+ * never for a check that saw nothing new.
  *
  * @param jobId            the AMS job ID (also the record key)
  * @param jobName          the job's name as last seen, null before the first answer
  * @param lastState        the state last published, null before the first observation
+ * @param lastStateAt      when that state was first observed (ISO-8601), null before
  * @param correlationData  the producer's correlation data
  * @param trackedSince     when the job ID was taken in (ISO-8601)
- * @param dueAt            when the next check is due (ISO-8601)
  * @param notFoundAttempts how many checks in a row found no such job
- * @param input            the producer's original record, as text
+ * @param input            the producer's original record, as text (for the dead-letter topic)
  * @param lastProgress     the progress (0..100) last published on the progress topic, null before
  * @param lastProgressAt   when it was published (ISO-8601), null before
  * @param invalidAnswers   how many checks in a row got an answer that could not be read
+ * @param origin           {@link #FROM_INTAKE} for a job ID just taken in (a request to track it),
+ *                         {@link #FROM_CHECK} for what a check learned
+ * @param writer           the instance that wrote the record (it skips its own records when it reads them back)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -30,67 +32,84 @@ public record TrackedJob(
         String jobId,
         String jobName,
         String lastState,
+        String lastStateAt,
         Map<String, String> correlationData,
         String trackedSince,
-        String dueAt,
         int notFoundAttempts,
         String input,
         Double lastProgress,
         String lastProgressAt,
-        int invalidAnswers) {
+        int invalidAnswers,
+        String origin,
+        String writer) {
+
+    public static final String FROM_INTAKE = "intake";
+    public static final String FROM_CHECK = "check";
 
     public TrackedJob {
-        correlationData = correlationData == null ? Map.of() : Map.copyOf(correlationData);
+        correlationData = correlationData == null || correlationData.isEmpty() ? Map.of() : Map.copyOf(correlationData);
     }
 
-    /** A job with no unreadable answers so far. */
-    public TrackedJob(String jobId, String jobName, String lastState, Map<String, String> correlationData,
-                      String trackedSince, String dueAt, int notFoundAttempts, String input, Double lastProgress,
-                      String lastProgressAt) {
-        this(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts, input, lastProgress,
-                lastProgressAt, 0);
+    /** A newly requested job: nothing seen yet. */
+    public static TrackedJob requested(String jobId, Map<String, String> correlationData, String now, String input) {
+        return new TrackedJob(jobId, null, null, null, correlationData, now, 0, input, null, null, 0, FROM_INTAKE, null);
     }
 
-    /** A newly requested job: nothing seen yet, due now. */
-    public static TrackedJob start(String jobId, Map<String, String> correlationData, String now, String input) {
-        return new TrackedJob(jobId, null, null, correlationData, now, now, 0, input, null, null, 0);
+    /** A request to track the job, as intake writes it; the job's owner keeps what it knows already. */
+    public boolean isRequest() {
+        return FROM_INTAKE.equals(origin);
     }
 
-    /** The same job with its next check due at {@code dueAt}. */
-    public TrackedJob dueAt(String newDueAt) {
-        return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, newDueAt, notFoundAttempts, input,
-                lastProgress, lastProgressAt, invalidAnswers);
+    /** The producer's record as it came: the JSON request, or the bare job ID (not stored twice). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public String originalRecord() {
+        return input != null ? input : jobId;
     }
 
     /** The same job after a check that saw it: name and state as seen, not-found and invalid-answer counts reset. */
-    public TrackedJob seen(String name, String state) {
-        return new TrackedJob(jobId, name, state, correlationData, trackedSince, dueAt, 0, input, lastProgress, lastProgressAt, 0);
+    public TrackedJob seen(String name, String state, String stateAt) {
+        return new TrackedJob(jobId, name, state, stateAt, correlationData, trackedSince, 0, input, lastProgress,
+                lastProgressAt, 0, FROM_CHECK, writer);
     }
 
     /** The same job after a check whose (readable) answer did not hold it. */
     public TrackedJob notFoundOnceMore() {
-        return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts + 1, input,
-                lastProgress, lastProgressAt, 0);
-    }
-
-    public TrackedJob progressPublished(double progress, String at) {
-        return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts, input,
-                progress, at, invalidAnswers);
+        return new TrackedJob(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts + 1,
+                input, lastProgress, lastProgressAt, 0, FROM_CHECK, writer);
     }
 
     /** The same job after a check whose answer could not be read. */
     public TrackedJob invalidAnswerOnceMore() {
-        return new TrackedJob(jobId, jobName, lastState, correlationData, trackedSince, dueAt, notFoundAttempts, input,
-                lastProgress, lastProgressAt, invalidAnswers + 1);
+        return new TrackedJob(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input,
+                lastProgress, lastProgressAt, invalidAnswers + 1, FROM_CHECK, writer);
     }
 
-    public Instant due() {
-        return Instant.parse(dueAt);
+    public TrackedJob progressPublished(double progress, String at) {
+        return new TrackedJob(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input,
+                progress, at, invalidAnswers, FROM_CHECK, writer);
+    }
+
+    /** The record as this instance writes it. */
+    public TrackedJob writtenBy(String instance) {
+        return new TrackedJob(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input,
+                lastProgress, lastProgressAt, invalidAnswers, origin, instance);
+    }
+
+    /**
+     * Whether {@code other} holds something this record does not: then it must be written. Who wrote
+     * it does not count.
+     */
+    public boolean differsFrom(TrackedJob other) {
+        return other == null
+                || !Objects.equals(jobName, other.jobName) || !Objects.equals(lastState, other.lastState)
+                || notFoundAttempts != other.notFoundAttempts || invalidAnswers != other.invalidAnswers
+                || !Objects.equals(lastProgress, other.lastProgress) || !Objects.equals(lastProgressAt, other.lastProgressAt)
+                || !Objects.equals(origin, other.origin);
     }
 
     /**
      * Only the job ID: Camel keys its bean-info cache by the object a route calls a method on
-     * ({@code ${body.state}}), so every such call hashed the whole record, the producer's input
+     * ({@code ${body.jobId}}), so every such call would hash the whole record, the producer's input
      * included (a third of the check threads' CPU in a profile at 10,000 jobs, docs/benchmarks.md).
      * Consistent with the record's equals: equal records have equal job IDs.
      */

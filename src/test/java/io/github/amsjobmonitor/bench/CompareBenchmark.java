@@ -419,8 +419,8 @@ public final class CompareBenchmark {
                 String id = ids.get(i);
                 String dueAt = now.plusMillis(intervalMillis * i / ids.size()).toString();
                 // what the simulator shows: the changers Queued, the others Processing; so no event until a change
-                TrackedJob tracked = new TrackedJob(id, "bench job " + i, i < changers ? "Queued" : "Processing", Map.of(),
-                        now.toString(), dueAt, 0, id, null, null);
+                TrackedJob tracked = new TrackedJob(id, "bench job " + i, i < changers ? "Queued" : "Processing", null, Map.of(),
+                        now.toString(), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
                 producer.send(new ProducerRecord<>(topic, id, JSON.writeValueAsBytes(tracked)), (metadata, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);

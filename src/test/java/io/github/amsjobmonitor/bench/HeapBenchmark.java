@@ -463,7 +463,7 @@ public final class HeapBenchmark {
                 String id = run.ids.get(i);
                 // ascending due times: every partition is in due order, as the monitor keeps it
                 String dueAt = firstDue.plusMillis(intervalMillis * i / run.jobs).toString();
-                TrackedJob tracked = new TrackedJob(id, null, "Processing", Map.of("k", "v"), now.toString(), dueAt, 0, id, null, null);
+                TrackedJob tracked = new TrackedJob(id, null, "Processing", null, Map.of("k", "v"), now.toString(), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
                 byte[] value = JSON.writeValueAsBytes(tracked);
                 if (i == 0) {
                     run.seededSample = new String(value, StandardCharsets.UTF_8);

@@ -96,6 +96,6 @@ class EventSchemaTest {
     }
 
     private static TrackedJob tracked(String lastState) {
-        return new TrackedJob(ID, "encode", lastState, Map.of("order", "42"), NOW.toString(), NOW.toString(), 0, ID, null, null);
+        return new TrackedJob(ID, "encode", lastState, null, Map.of("order", "42"), NOW.toString(), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
     }
 }

@@ -26,16 +26,16 @@ public final class RunningMonitor implements AutoCloseable {
 
     /** Topic names of one test, all with the same unique prefix. */
     public record Topics(String jobIds, String jobStatus, String finished, String errored, String canceled,
-                         String deadLetter, String checks) {
+                         String deadLetter, String tracking, String checks) {
 
         public static Topics unique() {
             String p = "t" + UUID.randomUUID().toString().substring(0, 8) + "-";
             return new Topics(p + "job-ids", p + "job-status", p + "job-finished", p + "job-errored",
-                    p + "job-canceled", p + "job-ids.dlq", p + "job-checks");
+                    p + "job-canceled", p + "job-ids.dlq", p + "job-tracking", p + "job-checks");
         }
 
         public String[] all() {
-            return new String[] {jobIds, jobStatus, finished, errored, canceled, deadLetter, checks};
+            return new String[] {jobIds, jobStatus, finished, errored, canceled, deadLetter, tracking};
         }
     }
 
@@ -54,9 +54,10 @@ public final class RunningMonitor implements AutoCloseable {
         s.put("monitor.topic.job-errored", topics.errored());
         s.put("monitor.topic.job-canceled", topics.canceled());
         s.put("monitor.topic.dead-letter", topics.deadLetter());
+        s.put("monitor.topic.tracking", topics.tracking());
         s.put("monitor.topic.checks", topics.checks());
-        s.put("monitor.group-id", "monitor-" + topics.checks());
-        s.put("monitor.checks.partitions", "3");
+        s.put("monitor.group-id", "monitor-" + topics.tracking());
+        s.put("monitor.tracking.partitions", "3");
         s.put("monitor.poll.interval", "200ms");
         // many monitors start in one test run: the management server only where a test asks for it
         s.put("camel.management.enabled", "false");

@@ -1,0 +1,57 @@
+package io.github.amsjobmonitor.kafka;
+
+import java.util.Properties;
+import java.util.Set;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+
+/**
+ * The one place the Kafka clients the monitor makes itself (the tracking consumer, the Admin client)
+ * get their settings: from the Camel Kafka component's configuration ({@code camel.component.kafka.*}),
+ * the same that the routes' endpoints use, so brokers, security protocol, SASL and TLS settings are
+ * the same for every client.
+ */
+public final class KafkaClientSettings {
+
+    private final KafkaConfiguration configuration;
+
+    public KafkaClientSettings(KafkaConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    public static KafkaClientSettings of(CamelContext camelContext) {
+        return new KafkaClientSettings(camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration());
+    }
+
+    /** A consumer's settings (security included), for the given group. */
+    public Properties consumer(String groupId) {
+        Properties props = configuration.createConsumerProperties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        return props;
+    }
+
+    /** A producer's settings (security, acks=all and idempotence included). */
+    public Properties producer() {
+        Properties props = configuration.createProducerProperties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, configuration.getBrokers());
+        return props;
+    }
+
+    /** An Admin client's settings: the consumer's connection and security settings that Admin knows. */
+    public Properties admin() {
+        Properties all = consumer("unused");
+        Set<String> known = AdminClientConfig.configNames();
+        Properties props = new Properties();
+        all.forEach((key, value) -> {
+            if (known.contains(key.toString())) {
+                props.put(key, value);
+            }
+        });
+        return props;
+    }
+}

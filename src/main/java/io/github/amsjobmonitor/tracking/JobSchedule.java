@@ -1,0 +1,332 @@
+package io.github.amsjobmonitor.tracking;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The jobs this instance tracks, in memory, and when each is due. It holds the jobs of the tracking
+ * topic's partitions that Kafka assigned to this instance ({@link TrackingStore} restores them and
+ * feeds later records in); a job of a partition still restoring is not checked.
+ * <p>
+ * Due jobs leave in batches ({@link #takeDue()}) and come back when their check is over
+ * ({@link #checked}, {@link #retryLater}, {@link #stopped}): a job is never in two checks at once.
+ * A full batch leaves as soon as its jobs are due; a partial one only when its first job has waited
+ * {@code batchWindow}, so that jobs due a few milliseconds apart share a request. Nothing waits here:
+ * a caller that finds nothing due comes back later (the check route's timer).
+ */
+public class JobSchedule {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobSchedule.class);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final String instance = UUID.randomUUID().toString();
+    private final long intervalNanos;
+    private final long batchWindowNanos;
+    private final int batchSize;
+    private final int maxInFlight;
+    private final long stuckNanos;
+    private final LongSupplier nanoClock;
+
+    // all guarded by this
+    private final Map<String, Entry> jobs = new HashMap<>();
+    private final PriorityQueue<Slot> waiting = new PriorityQueue<>(Comparator.comparingLong(Slot::dueAt));
+    private final Map<Integer, Boolean> partitions = new HashMap<>(); // partition -> restored
+    private final LinkedHashMap<Entry, Long> inFlight = new LinkedHashMap<>(); // entry -> when taken
+
+    /**
+     * @param interval    time between two checks of a job
+     * @param batchSize   jobs per batch (one {@code Jobs()} request)
+     * @param batchWindow how long a partial batch waits for more due jobs
+     * @param maxInFlight how many jobs may be in checks at once (batches in flight x batch size)
+     * @param stuckAfter  a job whose check has not ended after this long is taken to be lost (a route
+     *                    stopped under it) and becomes due again
+     */
+    public JobSchedule(Duration interval, int batchSize, Duration batchWindow, int maxInFlight, Duration stuckAfter,
+                       LongSupplier nanoClock) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("the batch size must be at least 1");
+        }
+        this.intervalNanos = interval.toNanos();
+        this.batchSize = batchSize;
+        this.batchWindowNanos = batchWindow.toNanos();
+        this.maxInFlight = Math.max(maxInFlight, batchSize);
+        this.stuckNanos = stuckAfter.toNanos();
+        this.nanoClock = nanoClock;
+    }
+
+    /** This instance's name on the records it writes. */
+    public String instance() {
+        return instance;
+    }
+
+    // --- fed by TrackingStore, on its consumer thread ---
+
+    /** Kafka assigned these partitions: their jobs are read from the beginning before any is checked. */
+    public synchronized void assigned(Collection<Integer> assigned) {
+        assigned.forEach(p -> partitions.put(p, false));
+    }
+
+    /** Every record of the partition up to its end at assignment has been applied: its jobs are due now. */
+    public synchronized void restored(int partition) {
+        if (partitions.replace(partition, true) == null) {
+            return;
+        }
+        long now = nanoClock.getAsLong();
+        for (Entry entry : jobs.values()) {
+            if (entry.partition == partition && !inFlight.containsKey(entry)) {
+                queue(entry, now);
+            }
+        }
+    }
+
+    /** The partitions went to another instance (or were lost): their jobs are no longer ours. */
+    public synchronized void revoked(Collection<Integer> revoked) {
+        revoked.forEach(partitions::remove);
+        for (Iterator<Entry> it = jobs.values().iterator(); it.hasNext(); ) {
+            Entry entry = it.next();
+            if (revoked.contains(entry.partition)) {
+                it.remove();
+                entry.removed = true;
+                inFlight.remove(entry);
+            }
+        }
+    }
+
+    /**
+     * A record of the tracking topic, in offset order: null value = tracking ended (a tombstone).
+     * A request for a job already known keeps what is known (a job ID sent twice is one tracked job),
+     * and marks the job's record to be written again at its next check, so that the topic's latest
+     * value is not the bare request. Once a partition is restored, the records this instance's checks
+     * wrote are skipped when read back: its memory is as new as they are, or newer.
+     */
+    public synchronized void apply(int partition, String jobId, TrackedJob value) {
+        Boolean restored = partitions.get(partition);
+        if (restored == null || jobId == null) {
+            return;
+        }
+        Entry entry = jobs.get(jobId);
+        if (value == null) {
+            if (entry != null) {
+                remove(entry);
+            }
+            return;
+        }
+        if (restored && !value.isRequest() && instance.equals(value.writer())) {
+            return;
+        }
+        if (entry == null) {
+            entry = new Entry(value, partition);
+            jobs.put(jobId, entry);
+            if (restored) {
+                queue(entry, nanoClock.getAsLong());
+            }
+        } else if (value.isRequest()) {
+            entry.rewrite = !entry.job.isRequest();
+        } else {
+            entry.job = value;
+            entry.rewrite = false;
+        }
+    }
+
+    // --- used by the check routes ---
+
+    /**
+     * The jobs due now, in batches of at most the batch size, within the in-flight limit. Each job
+     * taken is in its check until it comes back through checked, retryLater or stopped.
+     */
+    public synchronized List<List<TrackedJob>> takeDue() {
+        long now = nanoClock.getAsLong();
+        reclaimStuck(now);
+        int room = maxInFlight - inFlight.size();
+        List<Entry> due = new ArrayList<>();
+        while (due.size() < room && !waiting.isEmpty() && waiting.peek().dueAt() <= now) {
+            Slot slot = waiting.poll();
+            if (slot.isCurrent()) {
+                due.add(slot.entry());
+            }
+        }
+        int partial = due.size() % batchSize;
+        if (partial > 0 && now - due.get(due.size() - partial).dueAt < batchWindowNanos && due.size() < room) {
+            // too few for a batch yet: wait for the window, for more to come due
+            for (Entry entry : due.subList(due.size() - partial, due.size())) {
+                waiting.add(new Slot(entry.dueAt, entry));
+            }
+            due = due.subList(0, due.size() - partial);
+        }
+        List<List<TrackedJob>> batches = new ArrayList<>((due.size() + batchSize - 1) / batchSize);
+        List<TrackedJob> batch = null;
+        for (Entry entry : due) {
+            if (batch == null || batch.size() == batchSize) {
+                batch = new ArrayList<>(batchSize);
+                batches.add(batch);
+            }
+            batch.add(entry.job);
+            entry.dueAt = Long.MIN_VALUE;
+            inFlight.put(entry, now);
+        }
+        if (!batches.isEmpty()) {
+            LOG.debug("{} jobs due in {} batches", due.size(), batches.size());
+        }
+        return batches;
+    }
+
+    /**
+     * Whether the job's record must be written after a check: what the check learned differs from
+     * what was known, or a request for the job was read since its record was last written.
+     */
+    public synchronized boolean isWorthWriting(TrackedJob before, TrackedJob after) {
+        Entry entry = jobs.get(after.jobId());
+        return after.differsFrom(before) || (entry != null && entry.rewrite);
+    }
+
+    /** The tracking record's value, as this instance writes it. */
+    public byte[] record(TrackedJob job) throws JsonProcessingException {
+        return json.writeValueAsBytes(job.writtenBy(instance));
+    }
+
+    /** Reads a tracking record's value; one that cannot be read is null. */
+    public TrackedJob read(byte[] value) {
+        try {
+            TrackedJob job = json.readValue(value, TrackedJob.class);
+            return job.jobId() == null ? null : job;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The job's check is over: remember what it learned, next check one interval from now. */
+    public synchronized void checked(TrackedJob job) {
+        Entry entry = jobs.get(job.jobId());
+        if (entry != null) {
+            entry.job = job;
+            entry.rewrite = false;
+            dueAgain(entry);
+        }
+    }
+
+    /** The job's check failed: same job, next check one interval from now. */
+    public synchronized void retryLater(TrackedJob job) {
+        if (job != null) {
+            Entry entry = jobs.get(job.jobId());
+            if (entry != null) {
+                dueAgain(entry);
+            }
+        }
+    }
+
+    /** Every job of a batch whose request failed: next check one interval from now. */
+    public synchronized void retryLater(List<TrackedJob> batch) {
+        if (batch != null) {
+            batch.forEach(this::retryLater);
+        }
+    }
+
+    /**
+     * A check failed: the job it was about, or, when the batch's request failed before any job's
+     * own check began, every job of the batch, is due again one interval from now.
+     */
+    public synchronized void checkFailed(TrackedJob tracked, List<TrackedJob> batch) {
+        failedJobs(tracked, batch).forEach(this::retryLater);
+    }
+
+    /** The jobs a failure is about: the one job being checked, else its whole batch. */
+    public List<TrackedJob> failedJobs(TrackedJob tracked, List<TrackedJob> batch) {
+        if (tracked != null) {
+            return List.of(tracked);
+        }
+        return batch == null ? List.of() : batch;
+    }
+
+    /** Tracking of the job ended (final, dead-lettered, expired); its tombstone is written. */
+    public synchronized void stopped(String jobId) {
+        Entry entry = jobs.get(jobId);
+        if (entry != null) {
+            remove(entry);
+        }
+    }
+
+    /** How many jobs this instance tracks now. */
+    public synchronized int size() {
+        return jobs.size();
+    }
+
+    /** How many of this instance's partitions are still being restored. */
+    public synchronized long partitionsRestoring() {
+        return partitions.values().stream().filter(restored -> !restored).count();
+    }
+
+    /** How many jobs are in a check now. */
+    public synchronized int inFlight() {
+        return inFlight.size();
+    }
+
+    private void dueAgain(Entry entry) {
+        // a check that ended after it was given up for lost: the job is waiting already
+        if (inFlight.remove(entry) != null) {
+            queue(entry, nanoClock.getAsLong() + intervalNanos);
+        }
+    }
+
+    private void queue(Entry entry, long dueAt) {
+        entry.dueAt = dueAt;
+        waiting.add(new Slot(dueAt, entry));
+    }
+
+    private void remove(Entry entry) {
+        jobs.remove(entry.job.jobId());
+        entry.removed = true;
+        inFlight.remove(entry);
+    }
+
+    private void reclaimStuck(long now) {
+        for (Iterator<Map.Entry<Entry, Long>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Entry, Long> taken = it.next();
+            if (now - taken.getValue() < stuckNanos) {
+                return; // in order of taking: the rest are younger
+            }
+            it.remove();
+            Entry entry = taken.getKey();
+            LOG.warn("The check of {} did not end within {} s; it is due again", entry.job.jobId(), stuckNanos / 1_000_000_000);
+            queue(entry, now);
+        }
+    }
+
+    /** One tracked job; {@code dueAt} is Long.MIN_VALUE while it is in a check. */
+    private static final class Entry {
+        TrackedJob job;
+        final int partition;
+        long dueAt = Long.MIN_VALUE;
+        boolean rewrite;
+        boolean removed;
+
+        Entry(TrackedJob job, int partition) {
+            this.job = job;
+            this.partition = partition;
+        }
+    }
+
+    /**
+     * A place in the waiting queue. Entries are not moved inside the queue (a heap must not see its
+     * keys change): a new due time adds a slot, and a slot whose time is no longer its entry's is skipped.
+     */
+    private record Slot(long dueAt, Entry entry) {
+        boolean isCurrent() {
+            return !entry.removed && entry.dueAt == dueAt;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.amsjobmonitor.tracking;
+
+import io.github.amsjobmonitor.kafka.KafkaClientSettings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * Starts tracking when the Camel context starts (the Kafka component's settings are known by then):
+ * the tracking topic is created if missing, the previous version's jobs are carried over, then the
+ * store restores this instance's share of the jobs. Stops the store with the context.
+ */
+public class TrackingService extends ServiceSupport {
+
+    private final CamelContext camelContext;
+    private final JobSchedule schedule;
+    private TrackingStore store;
+
+    public TrackingService(CamelContext camelContext, JobSchedule schedule) {
+        this.camelContext = camelContext;
+        this.schedule = schedule;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        KafkaClientSettings kafka = KafkaClientSettings.of(camelContext);
+        String topic = setting("monitor.topic.tracking");
+        String groupId = setting("monitor.group-id");
+        new TrackingTopic(kafka.admin(), topic, Integer.parseInt(setting("monitor.tracking.partitions"))).ensureExists();
+        new ChecksTopicUpgrade(kafka, setting("monitor.topic.checks"), groupId + "-checks", topic, schedule).run();
+        store = new TrackingStore(kafka.consumer(groupId + "-tracking"), topic, schedule);
+        store.start();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (store != null) {
+            store.stop();
+        }
+    }
+
+    private String setting(String key) {
+        return camelContext.resolvePropertyPlaceholders("{{" + key + "}}");
+    }
+}
