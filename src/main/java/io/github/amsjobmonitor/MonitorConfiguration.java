@@ -25,6 +25,7 @@ import io.github.amsjobmonitor.tracking.DuplicateCheckFilter;
 import io.github.amsjobmonitor.tracking.JobTracker;
 import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
+import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -84,8 +85,12 @@ public class MonitorConfiguration implements CamelConfiguration {
     @BindToRegistry
     public JobQuery jobQuery(@PropertyInject("ams.api-url") String apiUrl) {
         required("ams.api-url", apiUrl, "the AMS v2 REST base, e.g. https://acct.restv2.westeurope.media.azure.net/api/");
-        if (!apiUrl.matches("https?://.+/")) {
-            throw new InvalidSettingException("ams.api-url", "ams.api-url must be an http(s) URL ending in '/', got " + apiUrl);
+        // the bearer token goes with every request: https only, http for a loopback test setup
+        LoopbackOrHttps.problem(apiUrl).ifPresent(problem -> {
+            throw new InvalidSettingException("ams.api-url", "ams.api-url must be an https URL ending in '/': '" + apiUrl + "' " + problem);
+        });
+        if (!apiUrl.endsWith("/")) {
+            throw new InvalidSettingException("ams.api-url", "ams.api-url must be an https URL ending in '/', got " + apiUrl);
         }
         return new JobQuery();
     }

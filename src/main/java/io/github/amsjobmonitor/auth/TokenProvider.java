@@ -6,10 +6,9 @@ import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.github.amsjobmonitor.logging.SecretMasking;
-import java.net.InetAddress;
+import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -90,20 +89,19 @@ public class TokenProvider {
         URI host = URI.create(authorityHost.endsWith("/") ? authorityHost : authorityHost + "/");
         try {
             var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(clientSecret));
+            LoopbackOrHttps.problem(host).ifPresent(problem -> {
+                throw new IllegalArgumentException("azure.ad.authority-host must be an https:// URL: '" + authorityHost + "' " + problem);
+            });
             if ("http".equals(host.getScheme())) {
-                requireLoopback(host);
                 // MSAL takes only https authorities; a port in the authority would also defeat its cache
                 builder.authority("https://" + host.getHost() + "/" + tenantId + "/")
                         .instanceDiscovery(false)
                         .validateAuthority(false)
                         .httpClient(new LoopbackHttpClient(host, connectTimeout, readTimeout));
-            } else if ("https".equals(host.getScheme())) {
+            } else {
                 builder.authority(host.resolve(tenantId + "/").toString())
                         .connectTimeoutForDefaultHttpClient((int) connectTimeout.toMillis())
                         .readTimeoutForDefaultHttpClient((int) readTimeout.toMillis());
-            } else {
-                throw new IllegalArgumentException("azure.ad.authority-host must be an https:// URL (http:// only for this machine), got "
-                        + authorityHost);
             }
             this.app = builder.build();
         } catch (MalformedURLException e) {
@@ -275,21 +273,5 @@ public class TokenProvider {
         int trace = description.indexOf(" Trace ID:");
         String reason = trace < 0 ? description : description.substring(0, trace);
         return reason.length() > 300 ? reason.substring(0, 300) + "..." : reason;
-    }
-
-    /** Decided on the name alone, without a DNS look-up: localhost or a loopback IP literal. */
-    private static void requireLoopback(URI host) {
-        String name = host.getHost() == null ? "" : host.getHost().replaceAll("^\\[|]$", "");
-        boolean loopback = name.equalsIgnoreCase("localhost");
-        if (!loopback && (name.matches("[0-9.]+") || name.contains(":"))) {
-            try {
-                loopback = InetAddress.getByName(name).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                loopback = false;
-            }
-        }
-        if (!loopback) {
-            throw new IllegalArgumentException("azure.ad.authority-host may use http:// only for a loopback host, got " + host);
-        }
     }
 }
