@@ -6,6 +6,7 @@ import io.github.amsjobmonitor.ams.AmsBase;
 import io.github.amsjobmonitor.ams.AmsJobsRoute;
 import io.github.amsjobmonitor.ams.BatchedJobLookup;
 import io.github.amsjobmonitor.ams.JobQuery;
+import io.github.amsjobmonitor.ams.RedirectHosts;
 import io.github.amsjobmonitor.auth.CredentialsHealthCheck;
 import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
@@ -97,8 +98,14 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     /** Where AMS requests go: ams.api-url, or where AMS last redirected to (until the next token). */
     @BindToRegistry
-    public AmsBase amsBase(@PropertyInject("ams.api-url") String apiUrl, @BeanInject("tokenProvider") TokenProvider tokenProvider) {
-        return new AmsBase(apiUrl, tokenProvider::tokenRequests);
+    public AmsBase amsBase(@PropertyInject("ams.api-url") String apiUrl,
+                           @PropertyInject(value = "ams.redirect-hosts", defaultValue = RedirectHosts.AMS_V2_DOMAINS) String redirectHosts,
+                           @BeanInject("tokenProvider") TokenProvider tokenProvider) {
+        try {
+            return new AmsBase(apiUrl, RedirectHosts.parse(redirectHosts), tokenProvider::tokenRequests);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("ams.redirect-hosts", e.getMessage());
+        }
     }
 
     /** The pause every AMS call honours while AMS throttles. */
