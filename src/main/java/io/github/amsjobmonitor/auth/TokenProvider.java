@@ -99,9 +99,15 @@ public class TokenProvider {
                         .validateAuthority(false)
                         .httpClient(new LoopbackHttpClient(host, connectTimeout, readTimeout));
             } else {
+                // MSAL's own HTTPS client: the JVM's default trust (javax.net.ssl.trustStore) and hostname checks
                 builder.authority(host.resolve(tenantId + "/").toString())
                         .connectTimeoutForDefaultHttpClient((int) connectTimeout.toMillis())
                         .readTimeoutForDefaultHttpClient((int) readTimeout.toMillis());
+                if (!EntraCloudHosts.isMicrosoftCloud(host.getHost())) {
+                    // A port in such an authority (https://host:8443/) defeats MSAL's token cache; harmless
+                    // here, since this class keeps its own token with MSAL's expiry margin.
+                    builder.instanceDiscovery(false).validateAuthority(false);
+                }
             }
             this.app = builder.build();
         } catch (MalformedURLException e) {
