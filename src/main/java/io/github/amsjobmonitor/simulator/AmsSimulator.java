@@ -532,7 +532,7 @@ public final class AmsSimulator implements AutoCloseable {
      * Standalone run: {@code --port 8089 --tenant T --client-id C --client-secret S [--scope X]
      * [--token-lifetime-seconds N] [--base-path /api/] [--https-truststore FILE]}; then register jobs with
      * {@code POST /simulator/jobs}. {@code --https-truststore} serves HTTPS with a certificate made at
-     * start (for 127.0.0.1 and localhost) and writes a truststore holding it to FILE (and its PEM to FILE.pem).
+     * start (for 127.0.0.1 and localhost) and writes a truststore holding it to FILE (and the certificate as PEM beside it, .p12 -> .pem).
      */
     public static void main(String[] args) throws InterruptedException {
         if (args.length % 2 != 0) {
@@ -561,7 +561,7 @@ public final class AmsSimulator implements AutoCloseable {
         if (trustStore != null) {
             SimulatorCertificate made = SimulatorCertificate.forLoopback();
             made.writeTrustStore(trustStore);
-            made.writePem(Path.of(trustStore + ".pem"));
+            made.writePem(pemBeside(trustStore));
             simulator.overHttps(made);
         }
         simulator.start();
@@ -579,7 +579,7 @@ public final class AmsSimulator implements AutoCloseable {
         if (trustStore != null) {
             System.out.println("  trust it (JVM)          = -Djavax.net.ssl.trustStore=" + trustStore.toAbsolutePath()
                     + " -Djavax.net.ssl.trustStorePassword=" + SimulatorCertificate.TRUSTSTORE_PASSWORD);
-            System.out.println("  trust it (curl)         = --cacert " + trustStore.toAbsolutePath() + ".pem");
+            System.out.println("  trust it (curl)         = --cacert " + pemBeside(trustStore).toAbsolutePath());
         }
         System.out.println("  a job's tasks           = GET " + simulator.apiUrl() + "Jobs('<job id>')/Tasks");
         System.out.println("  register a job          = POST " + simulator.baseUrl() + ControlEndpoint.PATH
@@ -587,5 +587,10 @@ public final class AmsSimulator implements AutoCloseable {
         System.out.println("  inject an AMS fault     = POST " + simulator.baseUrl() + FaultControlEndpoint.PATH
                 + " {\"fault\":\"STATUS\",\"status\":503,\"retryAfterSeconds\":5,\"times\":3} (DELETE clears)");
         stopped.await();
+    }
+
+    /** simulator.p12 -> simulator.pem */
+    private static Path pemBeside(Path trustStore) {
+        return Path.of(trustStore.toString().replaceFirst("\\.p12$", "") + ".pem");
     }
 }
