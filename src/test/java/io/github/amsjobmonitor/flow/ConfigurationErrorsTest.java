@@ -26,6 +26,7 @@ class ConfigurationErrorsTest {
         "ams.api-url              | ''                         | required",
         "ams.api-url              | ftp://example.com/api      | https URL",
         "ams.api-url              | http://media.example.com/api/ | not loopback",
+        "ams.redirect-hosts       | https://media.windows.net  | *.domain",
         "azure.ad.tenant-id       | ''                         | required",
         "azure.ad.client-id       | ''                         | required",
         "azure.ad.client-secret   | <absent>                   | required",
