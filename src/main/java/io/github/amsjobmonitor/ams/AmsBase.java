@@ -3,6 +3,7 @@ package io.github.amsjobmonitor.ams;
 import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,20 +103,29 @@ public class AmsBase {
         } catch (URISyntaxException e) {
             throw new AmsRefusedException("AMS answered 301 with a Location that is not a valid URL");
         }
-        String origin = target.getScheme() + "://" + target.getHost() + (target.getPort() < 0 ? "" : ":" + target.getPort());
-        String why = LoopbackOrHttps.problem(target)
-                .map(problem -> "it " + problem)
-                .orElseGet(() -> target.getHost().equalsIgnoreCase(configuredHost) || redirectHosts.allows(target.getHost()) ? null
-                        : "the host " + target.getHost() + " is neither the host of ams.api-url nor within ams.redirect-hosts ("
-                        + redirectHosts + ")");
-        if (why == null) {
+        Optional<String> refusal = whyTheTokenMayNotGo(target);
+        if (refusal.isEmpty()) {
             return;
         }
+        String why = refusal.get();
+        String origin = target.getScheme() + "://" + target.getHost() + (target.getPort() < 0 ? "" : ":" + target.getPort());
         if (!origin.equals(lastRefusedOrigin)) {
             lastRefusedOrigin = origin;
             LOG.error("Refused to follow AMS's 301 to {}: {}; the bearer token is not sent there", origin, why);
         }
         throw new AmsRefusedException("AMS answered 301 to " + origin + ", refused: " + why);
+    }
+
+    private Optional<String> whyTheTokenMayNotGo(URI target) {
+        Optional<String> transport = LoopbackOrHttps.problem(target);
+        if (transport.isPresent()) {
+            return transport.map(problem -> "it " + problem);
+        }
+        if (target.getHost().equalsIgnoreCase(configuredHost) || redirectHosts.allows(target.getHost())) {
+            return Optional.empty();
+        }
+        return Optional.of("the host " + target.getHost() + " is neither the host of ams.api-url nor within ams.redirect-hosts ("
+                + redirectHosts + ")");
     }
 
     // ams.api-url itself is checked where it is read (MonitorConfiguration.jobQuery)

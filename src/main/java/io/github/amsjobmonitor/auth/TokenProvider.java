@@ -87,11 +87,12 @@ public class TokenProvider {
         this.parameters = ClientCredentialParameters.builder(Set.of(scope)).build();
         this.renewal = ClientCredentialParameters.builder(Set.of(scope)).skipCache(true).build();
         URI host = URI.create(authorityHost.endsWith("/") ? authorityHost : authorityHost + "/");
+        // the client secret goes to this host
+        LoopbackOrHttps.problem(host).ifPresent(problem -> {
+            throw new IllegalArgumentException("azure.ad.authority-host must be an https:// URL: '" + authorityHost + "' " + problem);
+        });
         try {
             var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(clientSecret));
-            LoopbackOrHttps.problem(host).ifPresent(problem -> {
-                throw new IllegalArgumentException("azure.ad.authority-host must be an https:// URL: '" + authorityHost + "' " + problem);
-            });
             if ("http".equals(host.getScheme())) {
                 // MSAL takes only https authorities; a port in the authority would also defeat its cache
                 builder.authority("https://" + host.getHost() + "/" + tenantId + "/")
