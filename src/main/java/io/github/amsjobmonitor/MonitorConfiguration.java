@@ -4,6 +4,7 @@ import io.github.amsjobmonitor.ams.AmsAnswers;
 import io.github.amsjobmonitor.ams.AmsBackoff;
 import io.github.amsjobmonitor.ams.AmsBase;
 import io.github.amsjobmonitor.ams.JobQuery;
+import io.github.amsjobmonitor.ams.RedirectHosts;
 import io.github.amsjobmonitor.auth.CredentialsHealthCheck;
 import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
@@ -22,6 +23,7 @@ import io.github.amsjobmonitor.tracking.JobTracker;
 import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
 import io.github.amsjobmonitor.tracking.TrackingService;
+import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -83,16 +85,26 @@ public class MonitorConfiguration implements CamelConfiguration {
     @BindToRegistry
     public JobQuery jobQuery(@PropertyInject("ams.api-url") String apiUrl) {
         required("ams.api-url", apiUrl, "the AMS v2 REST base, e.g. https://acct.restv2.westeurope.media.azure.net/api/");
-        if (!apiUrl.matches("https?://.+/")) {
-            throw new InvalidSettingException("ams.api-url", "ams.api-url must be an http(s) URL ending in '/', got " + apiUrl);
+        // the bearer token goes with every request: https only, http for a loopback test setup
+        LoopbackOrHttps.problem(apiUrl).ifPresent(problem -> {
+            throw new InvalidSettingException("ams.api-url", "ams.api-url must be an https URL ending in '/': '" + apiUrl + "' " + problem);
+        });
+        if (!apiUrl.endsWith("/")) {
+            throw new InvalidSettingException("ams.api-url", "ams.api-url must be an https URL ending in '/', got " + apiUrl);
         }
         return new JobQuery();
     }
 
     /** Where AMS requests go: ams.api-url, or where AMS last redirected to (until the next token). */
     @BindToRegistry
-    public AmsBase amsBase(@PropertyInject("ams.api-url") String apiUrl, @BeanInject("tokenProvider") TokenProvider tokenProvider) {
-        return new AmsBase(apiUrl, tokenProvider::tokenRequests);
+    public AmsBase amsBase(@PropertyInject("ams.api-url") String apiUrl,
+                           @PropertyInject(value = "ams.redirect-hosts", defaultValue = RedirectHosts.AMS_V2_DOMAINS) String redirectHosts,
+                           @BeanInject("tokenProvider") TokenProvider tokenProvider) {
+        try {
+            return new AmsBase(apiUrl, RedirectHosts.parse(redirectHosts), tokenProvider::tokenRequests);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("ams.redirect-hosts", e.getMessage());
+        }
     }
 
     /** The pause every AMS call honours while AMS throttles. */

@@ -6,10 +6,9 @@ import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.github.amsjobmonitor.logging.SecretMasking;
-import java.net.InetAddress;
+import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.net.MalformedURLException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,22 +87,28 @@ public class TokenProvider {
         this.parameters = ClientCredentialParameters.builder(Set.of(scope)).build();
         this.renewal = ClientCredentialParameters.builder(Set.of(scope)).skipCache(true).build();
         URI host = URI.create(authorityHost.endsWith("/") ? authorityHost : authorityHost + "/");
+        // the client secret goes to this host
+        LoopbackOrHttps.problem(host).ifPresent(problem -> {
+            throw new IllegalArgumentException("azure.ad.authority-host must be an https:// URL: '" + authorityHost + "' " + problem);
+        });
         try {
             var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(clientSecret));
             if ("http".equals(host.getScheme())) {
-                requireLoopback(host);
                 // MSAL takes only https authorities; a port in the authority would also defeat its cache
                 builder.authority("https://" + host.getHost() + "/" + tenantId + "/")
                         .instanceDiscovery(false)
                         .validateAuthority(false)
                         .httpClient(new LoopbackHttpClient(host, connectTimeout, readTimeout));
-            } else if ("https".equals(host.getScheme())) {
+            } else {
+                // MSAL's own HTTPS client: the JVM's default trust (javax.net.ssl.trustStore) and hostname checks
                 builder.authority(host.resolve(tenantId + "/").toString())
                         .connectTimeoutForDefaultHttpClient((int) connectTimeout.toMillis())
                         .readTimeoutForDefaultHttpClient((int) readTimeout.toMillis());
-            } else {
-                throw new IllegalArgumentException("azure.ad.authority-host must be an https:// URL (http:// only for this machine), got "
-                        + authorityHost);
+                if (!EntraCloudHosts.isMicrosoftCloud(host.getHost())) {
+                    // A port in such an authority (https://host:8443/) defeats MSAL's token cache; harmless
+                    // here, since this class keeps its own token with MSAL's expiry margin.
+                    builder.instanceDiscovery(false).validateAuthority(false);
+                }
             }
             this.app = builder.build();
         } catch (MalformedURLException e) {
@@ -275,21 +280,5 @@ public class TokenProvider {
         int trace = description.indexOf(" Trace ID:");
         String reason = trace < 0 ? description : description.substring(0, trace);
         return reason.length() > 300 ? reason.substring(0, 300) + "..." : reason;
-    }
-
-    /** Decided on the name alone, without a DNS look-up: localhost or a loopback IP literal. */
-    private static void requireLoopback(URI host) {
-        String name = host.getHost() == null ? "" : host.getHost().replaceAll("^\\[|]$", "");
-        boolean loopback = name.equalsIgnoreCase("localhost");
-        if (!loopback && (name.matches("[0-9.]+") || name.contains(":"))) {
-            try {
-                loopback = InetAddress.getByName(name).isLoopbackAddress();
-            } catch (UnknownHostException e) {
-                loopback = false;
-            }
-        }
-        if (!loopback) {
-            throw new IllegalArgumentException("azure.ad.authority-host may use http:// only for a loopback host, got " + host);
-        }
     }
 }

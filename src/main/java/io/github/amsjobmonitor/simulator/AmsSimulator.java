@@ -3,12 +3,15 @@ package io.github.amsjobmonitor.simulator;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * {@code Jobs('<id>')/Tasks}) and for the Entra ID v2
  * token endpoint of its tenant, in one HTTP server. The real AMS v2 is retired, so tests and the
  * demo run against this. Job states follow their scenario on the given {@link Clock}.
+ *
+ * <p>It speaks http, or HTTPS with a certificate made at start ({@link #overHttps}), so that a
+ * client's TLS, certificate and hostname checks run as against the real cloud.
  */
 public final class AmsSimulator implements AutoCloseable {
 
@@ -65,6 +71,8 @@ public final class AmsSimulator implements AutoCloseable {
     private final Set<String> movedBasePaths = new CopyOnWriteArraySet<>();
     private final Set<InetSocketAddress> apiClients = ConcurrentHashMap.newKeySet();
     private volatile String apiBasePath;
+    private volatile String foreignBase;
+    private volatile SimulatorCertificate certificate;
     private HttpServer server;
     private ExecutorService executor;
     private volatile int boundPort = -1;
@@ -83,6 +91,18 @@ public final class AmsSimulator implements AutoCloseable {
         this(settings, Clock.systemUTC());
     }
 
+    /**
+     * Serves HTTPS with {@code certificate} instead of http (API, token endpoint and control
+     * endpoints alike); call before {@link #start()}.
+     */
+    public synchronized AmsSimulator overHttps(SimulatorCertificate certificate) {
+        if (server != null) {
+            throw new IllegalStateException("already started: choose HTTPS before start()");
+        }
+        this.certificate = certificate;
+        return this;
+    }
+
     /** Binds the loopback port (0 picks a free one) and starts answering. */
     public synchronized AmsSimulator start() {
         if (server != null) {
@@ -99,8 +119,15 @@ public final class AmsSimulator implements AutoCloseable {
     }
 
     private void listen(int port) {
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            if (certificate == null) {
+                server = HttpServer.create(address, 0);
+            } else {
+                HttpsServer https = HttpsServer.create(address, 0);
+                https.setHttpsConfigurator(new HttpsConfigurator(certificate.serverContext()));
+                server = https;
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot bind port " + port, e);
         }
@@ -134,12 +161,17 @@ public final class AmsSimulator implements AutoCloseable {
         return boundPort;
     }
 
-    /** {@code http://127.0.0.1:<port>}: the value for {@code azure.ad.authority-host}. */
+    /** {@code http://127.0.0.1:<port>} ({@code https://} over HTTPS): the value for {@code azure.ad.authority-host}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return (certificate == null ? "http" : "https") + "://127.0.0.1:" + port();
     }
 
-    /** {@code http://127.0.0.1:<port>/api/}: the value for {@code ams.api-url}. */
+    /** The certificate it serves HTTPS with, or null when it speaks http. */
+    public SimulatorCertificate certificate() {
+        return certificate;
+    }
+
+    /** {@code http://127.0.0.1:<port>/api/} ({@code https://} over HTTPS): the value for {@code ams.api-url}. */
     public String apiUrl() {
         return baseUrl() + apiBasePath;
     }
@@ -298,6 +330,18 @@ public final class AmsSimulator implements AutoCloseable {
         apiBasePath = newBasePath;
     }
 
+    /**
+     * Answers every API request with 301 to the same request under {@code otherBase}, an absolute
+     * base on any host ({@code https://elsewhere.example/api/}), as a compromised or misconfigured
+     * AMS could; null stops it. For tests of where a client lets its token go.
+     */
+    public void redirectApiTo(String otherBase) {
+        if (otherBase != null && !otherBase.endsWith("/")) {
+            throw new IllegalArgumentException("base must end with '/': " + otherBase);
+        }
+        foreignBase = otherBase;
+    }
+
     /** Entra ID answers every token request only after {@code delay} (zero: at once); for read timeouts. */
     public void delayTokenAnswers(Duration delay) {
         tokens.delayAnswers(delay);
@@ -426,6 +470,11 @@ public final class AmsSimulator implements AutoCloseable {
             return tokens.instanceDiscovery(host, baseUrl());
         }
         String base = apiBasePath;
+        String elsewhere = foreignBase;
+        if (elsewhere != null && path.startsWith(base)) {
+            return Reply.empty(301).withHeader("Location", elsewhere + rawPath.substring(base.length())
+                    + (rawQuery == null ? "" : "?" + rawQuery));
+        }
         if (path.startsWith(base)) {
             apiClients.add(exchange.getRemoteAddress());
             return jobs.handle(method, path.substring(base.length()), rawQuery, headers, apiUrl());
@@ -481,14 +530,16 @@ public final class AmsSimulator implements AutoCloseable {
 
     /**
      * Standalone run: {@code --port 8089 --tenant T --client-id C --client-secret S [--scope X]
-     * [--token-lifetime-seconds N] [--base-path /api/]}; then register jobs with
-     * {@code POST /simulator/jobs}.
+     * [--token-lifetime-seconds N] [--base-path /api/] [--https-truststore FILE]}; then register jobs with
+     * {@code POST /simulator/jobs}. {@code --https-truststore} serves HTTPS with a certificate made at
+     * start (for 127.0.0.1 and localhost) and writes a truststore holding it to FILE (and the certificate as PEM beside it, .p12 -> .pem).
      */
     public static void main(String[] args) throws InterruptedException {
         if (args.length % 2 != 0) {
             throw new IllegalArgumentException("options come in pairs: --name value");
         }
         SimulatorSettings settings = SimulatorSettings.defaults().withPort(8089);
+        Path trustStore = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String value = args[i + 1];
             settings = switch (args[i]) {
@@ -499,10 +550,21 @@ public final class AmsSimulator implements AutoCloseable {
                 case "--scope" -> settings.withScope(value);
                 case "--token-lifetime-seconds" -> settings.withTokenLifetime(Duration.ofSeconds(Long.parseLong(value)));
                 case "--base-path" -> settings.withBasePath(value);
+                case "--https-truststore" -> {
+                    trustStore = Path.of(value);
+                    yield settings;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             };
         }
-        AmsSimulator simulator = new AmsSimulator(settings).start();
+        AmsSimulator simulator = new AmsSimulator(settings);
+        if (trustStore != null) {
+            SimulatorCertificate made = SimulatorCertificate.forLoopback();
+            made.writeTrustStore(trustStore);
+            made.writePem(pemBeside(trustStore));
+            simulator.overHttps(made);
+        }
+        simulator.start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.stop();
@@ -514,11 +576,21 @@ public final class AmsSimulator implements AutoCloseable {
         System.out.println("  azure.ad.tenant-id      = " + settings.tenant());
         System.out.println("  azure.ad.client-id      = " + settings.clientId());
         System.out.println("  token endpoint          = " + simulator.tokenUrl());
+        if (trustStore != null) {
+            System.out.println("  trust it (JVM)          = -Djavax.net.ssl.trustStore=" + trustStore.toAbsolutePath()
+                    + " -Djavax.net.ssl.trustStorePassword=" + SimulatorCertificate.TRUSTSTORE_PASSWORD);
+            System.out.println("  trust it (curl)         = --cacert " + pemBeside(trustStore).toAbsolutePath());
+        }
         System.out.println("  a job's tasks           = GET " + simulator.apiUrl() + "Jobs('<job id>')/Tasks");
         System.out.println("  register a job          = POST " + simulator.baseUrl() + ControlEndpoint.PATH
                 + " {\"jobId\":\"nb:jid:UUID:...\",\"name\":\"...\",\"scenario\":\"FINISH\",\"stepMillis\":2000}");
         System.out.println("  inject an AMS fault     = POST " + simulator.baseUrl() + FaultControlEndpoint.PATH
                 + " {\"fault\":\"STATUS\",\"status\":503,\"retryAfterSeconds\":5,\"times\":3} (DELETE clears)");
         stopped.await();
+    }
+
+    /** simulator.p12 -> simulator.pem */
+    private static Path pemBeside(Path trustStore) {
+        return Path.of(trustStore.toString().replaceFirst("\\.p12$", "") + ".pem");
     }
 }

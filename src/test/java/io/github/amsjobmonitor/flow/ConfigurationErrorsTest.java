@@ -24,7 +24,9 @@ class ConfigurationErrorsTest {
     @ParameterizedTest(name = "{0} = ''{1}''")
     @CsvSource(delimiter = '|', nullValues = "<absent>", value = {
         "ams.api-url              | ''                         | required",
-        "ams.api-url              | ftp://example.com/api      | http(s) URL",
+        "ams.api-url              | ftp://example.com/api      | https URL",
+        "ams.api-url              | http://media.example.com/api/ | not loopback",
+        "ams.redirect-hosts       | https://media.windows.net  | *.domain",
         "azure.ad.tenant-id       | ''                         | required",
         "azure.ad.client-id       | ''                         | required",
         "azure.ad.client-secret   | <absent>                   | required",
