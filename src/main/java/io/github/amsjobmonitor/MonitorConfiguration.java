@@ -196,7 +196,7 @@ public class MonitorConfiguration implements CamelConfiguration {
             @BeanInject("jobSchedule") JobSchedule schedule,
             @PropertyInject("monitor.topic.tracking") String trackingTopic,
             @PropertyInject("monitor.topic.dead-letter") String deadLetterTopic) {
-        return new MonitorMetrics(amsCalls, tokenProvider, schedule::size, trackingTopic, deadLetterTopic);
+        return new MonitorMetrics(amsCalls, tokenProvider, schedule, trackingTopic, deadLetterTopic);
     }
 
     @BindToRegistry

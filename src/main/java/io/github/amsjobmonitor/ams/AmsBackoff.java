@@ -14,12 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One backoff shared by every AMS call. When AMS throttles (429, or 503 "Server is busy") the whole
- * account is throttled, not one job, so every caller waits, not only the one that was told: the
- * pause is the server's {@code Retry-After} when given, and at least an exponential backoff with
- * jitter over the throttled answers in a row. Job checks keep their one interval on the checks topic
- * (per-job delays would break its due order); instead each call waits here before it is sent, at
- * most {@code maxWait}, so that a Kafka consumer thread never blocks for long. A longer pause fails
- * the call at once ({@link AmsPausedException}): the job is checked again at its next interval.
+ * account is throttled, not one job, so every caller waits, not only the one that was told. As the
+ * Azure SDKs do, the pause is the server's {@code Retry-After} when it sends one, and an exponential
+ * backoff with jitter over the throttled answers in a row only when it does not. Each call waits here
+ * before it is sent, at most {@code maxWait}; a longer pause fails the call at once
+ * ({@link AmsPausedException}) and its jobs are checked again at their next interval.
  *
  * <p>Camel's redelivery cannot share a pause between exchanges and knows nothing of
  * {@code Retry-After}, hence this small class.
@@ -51,15 +50,18 @@ public class AmsBackoff {
     /**
      * The pause after the {@code inARow}-th throttled answer in a row: "equal jitter", a random
      * point in the upper half of {@code min(max, initial * 2^(inARow-1))}, so that callers told at
-     * the same moment do not all come back at the same moment; never shorter than {@code retryAfter}.
+     * the same moment do not all come back at the same moment. When the server said how long
+     * ({@code retryAfter}), that is the pause.
      * @param random a number in [0, 1)
      */
     static Duration pauseAfter(int inARow, Duration retryAfter, Duration initial, Duration max, double random) {
+        if (retryAfter != null) {
+            return retryAfter;
+        }
         long ceiling = initial.toMillis() << Math.min(Math.max(inARow - 1, 0), 20);
         long exponential = Math.min(max.toMillis(), ceiling);
         long jittered = exponential / 2 + Math.round(exponential / 2.0 * random);
-        Duration pause = Duration.ofMillis(jittered);
-        return retryAfter != null && retryAfter.compareTo(pause) > 0 ? retryAfter : pause;
+        return Duration.ofMillis(jittered);
     }
 
     /** {@code Retry-After} as seconds or as an HTTP date; null when absent or unreadable. */

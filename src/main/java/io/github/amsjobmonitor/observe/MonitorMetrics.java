@@ -10,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
+import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -45,16 +45,16 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
     private MeterRegistry registry;
     private final AmsCalls amsCalls;
     private final TokenProvider tokens;
-    private final IntSupplier trackedJobs;
+    private final JobSchedule schedule;
     private final String trackingTopic;
     private final String deadLetterTopic;
     private Timer amsRequestTime;
 
-    public MonitorMetrics(AmsCalls amsCalls, TokenProvider tokens, IntSupplier trackedJobs,
+    public MonitorMetrics(AmsCalls amsCalls, TokenProvider tokens, JobSchedule schedule,
                           String trackingTopic, String deadLetterTopic) {
         this.amsCalls = amsCalls;
         this.tokens = tokens;
-        this.trackedJobs = trackedJobs;
+        this.schedule = schedule;
         this.trackingTopic = trackingTopic;
         this.deadLetterTopic = deadLetterTopic;
         // only "exchange sent" matters here: Camel then skips building the other events for this notifier
@@ -87,7 +87,9 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
                 .description("Token requests sent to Entra ID").tag("outcome", "obtained").register(registry);
         FunctionCounter.builder("monitor.token.requests", tokens, TokenProvider::failedTokenRequests)
                 .description("Token requests sent to Entra ID").tag("outcome", "failed").register(registry);
-        Gauge.builder("monitor.jobs.tracked", trackedJobs, IntSupplier::getAsInt)
+        FunctionCounter.builder("monitor.checks", schedule, JobSchedule::failedChecks)
+                .description("Checks of a job, by the state AMS reported").tag("state", "failed").register(registry);
+        Gauge.builder("monitor.jobs.tracked", schedule, JobSchedule::size)
                 .description("Jobs this instance tracks now (in memory: its share of the tracking topic)")
                 .register(registry);
     }
@@ -122,8 +124,11 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         } else if (endpoint instanceof KafkaEndpoint kafka) {
             published(exchange, kafka.getConfiguration().getTopic());
         } else if (CHECK_ENDPOINT.equals(endpoint.getEndpointBaseUri())) {
-            Counter.builder("monitor.checks").description("Checks of a job, by the state AMS reported")
-                    .tag("state", checkOutcome(exchange)).register(registry).increment();
+            String outcome = checkOutcome(exchange);
+            if (outcome != null) {
+                Counter.builder("monitor.checks").description("Checks of a job, by the state AMS reported")
+                        .tag("state", outcome).register(registry).increment();
+            }
         }
     }
 
@@ -166,8 +171,8 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
     private static String checkOutcome(Exchange exchange) {
         Observation observation = exchange.getProperty("observation", Observation.class);
         if (exchange.getException() != null || observation == null) {
-            // AMS or Entra ID did not answer: the job is checked again later
-            return "failed";
+            // failed checks are counted by the schedule, which sees the failures of whole batches too
+            return null;
         }
         if (observation.state() != null) {
             return observation.state().name();

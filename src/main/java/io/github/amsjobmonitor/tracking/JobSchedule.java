@@ -47,6 +47,7 @@ public class JobSchedule {
     private final PriorityQueue<Slot> waiting = new PriorityQueue<>(Comparator.comparingLong(Slot::dueAt));
     private final Map<Integer, Boolean> partitions = new HashMap<>(); // partition -> restored
     private final LinkedHashMap<Entry, Long> inFlight = new LinkedHashMap<>(); // entry -> when taken
+    private long failedChecks;
 
     /**
      * @param interval    time between two checks of a job
@@ -241,7 +242,9 @@ public class JobSchedule {
      * own check began, every job of the batch, is due again one interval from now.
      */
     public synchronized void checkFailed(TrackedJob tracked, List<TrackedJob> batch) {
-        failedJobs(tracked, batch).forEach(this::retryLater);
+        List<TrackedJob> failed = failedJobs(tracked, batch);
+        failedChecks += failed.size();
+        failed.forEach(this::retryLater);
     }
 
     /** The jobs a failure is about: the one job being checked, else its whole batch. */
@@ -270,12 +273,24 @@ public class JobSchedule {
         return partitions.values().stream().filter(restored -> !restored).count();
     }
 
+    /** How many checks of a job failed (AMS or Entra ID did not answer usefully) since the start. */
+    public synchronized long failedChecks() {
+        return failedChecks;
+    }
+
+    /** How many checks of the job have ended here (answered or failed); 0 for a job not tracked here. */
+    public synchronized int checksOf(String jobId) {
+        Entry entry = jobs.get(jobId);
+        return entry == null ? 0 : entry.checks;
+    }
+
     /** How many jobs are in a check now. */
     public synchronized int inFlight() {
         return inFlight.size();
     }
 
     private void dueAgain(Entry entry) {
+        entry.checks++;
         // a check that ended after it was given up for lost: the job is waiting already
         if (inFlight.remove(entry) != null) {
             queue(entry, nanoClock.getAsLong() + intervalNanos);
@@ -311,6 +326,7 @@ public class JobSchedule {
         TrackedJob job;
         final int partition;
         long dueAt = Long.MIN_VALUE;
+        int checks;
         boolean rewrite;
         boolean removed;
 

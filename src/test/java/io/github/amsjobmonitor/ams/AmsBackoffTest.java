@@ -37,11 +37,12 @@ class AmsBackoffTest {
     }
 
     @Test
-    void should_never_pause_less_than_retry_after() {
+    void should_pause_exactly_as_long_as_retry_after_says_whatever_the_backoff() {
         assertEquals(Duration.ofSeconds(7), AmsBackoff.pauseAfter(1, Duration.ofSeconds(7), INITIAL, MAX, 0.5));
         assertEquals(Duration.ofSeconds(120), AmsBackoff.pauseAfter(1, Duration.ofSeconds(120), INITIAL, MAX, 0.5));
-        // a short Retry-After does not cut a longer backoff short
-        assertEquals(Duration.ofMillis(3000), AmsBackoff.pauseAfter(3, Duration.ofSeconds(1), INITIAL, MAX, 0.5));
+        // the Azure SDKs' convention: a given Retry-After is the pause, shorter than the backoff or not
+        assertEquals(Duration.ofSeconds(1), AmsBackoff.pauseAfter(3, Duration.ofSeconds(1), INITIAL, MAX, 0.5));
+        assertEquals(Duration.ZERO, AmsBackoff.pauseAfter(6, Duration.ZERO, INITIAL, MAX, 0.999));
     }
 
     @Test

@@ -222,8 +222,8 @@ class AmsFaultsTest {
         String job = trackQueuedJob();
         simulator.injectFault(ApiFault.of(kind), 2);
         // the tracking record counts the unreadable answers in a row
-        await("two unreadable answers counted", () -> kafka.consume(topics.checks(),
-                r -> job.equals(r.key()) && json(r.value()).path("invalidAnswers").asInt() == 2, 1, WAIT).size() == 1);
+        await("two unreadable answers counted", () -> kafka.consume(topics.tracking(),
+                r -> job.equals(r.key()) && r.value() != null && json(r.value()).path("invalidAnswers").asInt() == 2, 1, WAIT).size() == 1);
         finish(job);
         assertNoDeadLetter(job);
         assertEquals(List.of("Queued", "Finished"), states(job));
@@ -288,8 +288,9 @@ class AmsFaultsTest {
                 .map(r -> json(r.value()).path("state").asText()).toList();
     }
 
+    /** How many checks of the job have ended (answered or failed) in the monitor. */
     private static int checkRecords(String job) {
-        return (int) kafka.readAll(topics.checks()).stream().filter(r -> job.equals(r.key())).count();
+        return monitor.schedule().checksOf(job);
     }
 
     private static void assertNoDeadLetter(String job) {

@@ -3,6 +3,7 @@ package io.github.amsjobmonitor.flow;
 import static io.github.amsjobmonitor.testsupport.KafkaTestClient.header;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.amsjobmonitor.simulator.AmsSimulator;
@@ -13,6 +14,7 @@ import io.github.amsjobmonitor.testsupport.KafkaTestClient;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
 import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
 import io.github.amsjobmonitor.testsupport.SharedKafka;
+import io.github.amsjobmonitor.testsupport.TopicWatcher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -44,10 +46,12 @@ class TrackingDeadlineTest {
                 assertEquals("Processing", header(dead.get(0), "monitor-last-state"));
                 assertTrue(header(dead.get(0), "monitor-error-reason").contains("still Processing"));
 
-                // its chain has ended: no check of it is waiting on the checks topic after the dead letter
-                long lastCheckWritten = kafka.readAll(topics.checks()).stream().filter(r -> job.equals(r.key()))
-                        .mapToLong(ConsumerRecord::timestamp).max().orElseThrow();
-                assertTrue(lastCheckWritten <= dead.get(0).timestamp());
+                // its tracking has ended: out of the schedule, and its last tracking record is a tombstone
+                TopicWatcher.awaitOrFail(Duration.ofSeconds(10), () -> monitor.schedule().size() == 0,
+                        () -> monitor.schedule().size() + " jobs still tracked");
+                List<ConsumerRecord<String, byte[]>> tracking = kafka.readAll(topics.tracking()).stream()
+                        .filter(r -> job.equals(r.key())).toList();
+                assertNull(tracking.get(tracking.size() - 1).value(), "the job's last tracking record is a tombstone");
             }
         }
     }

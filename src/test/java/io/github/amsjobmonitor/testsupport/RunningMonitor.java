@@ -98,6 +98,11 @@ public final class RunningMonitor implements AutoCloseable {
         return main.getCamelContext();
     }
 
+    /** The jobs this monitor tracks in memory (for tests that watch checks that publish nothing). */
+    public io.github.amsjobmonitor.tracking.JobSchedule schedule() {
+        return main.getCamelContext().getRegistry().lookupByNameAndType("jobSchedule", io.github.amsjobmonitor.tracking.JobSchedule.class);
+    }
+
     public Topics topics() {
         return topics;
     }
