@@ -40,7 +40,7 @@ public class JobIntake {
     }
 
     /** A record that cannot be tracked: its bytes go to the dead-letter topic as they came, with the reason. */
-    public record Rejected(byte[] value, String code, String reason, String topic, Integer partition, Long offset) {
+    public record Rejected(String key, byte[] value, String code, String reason, String topic, Integer partition, Long offset) {
     }
 
     /** Reads the records of one poll (the body of the intake route's batch exchange). */
@@ -57,7 +57,7 @@ public class JobIntake {
                 requests.add(TrackedJob.requested(request.jobId(), request.correlationData(), now,
                         input.strip().equals(request.jobId()) ? null : input));
             } catch (RejectedInputException e) {
-                rejected.add(new Rejected(value, e.getCode(), e.getReason(), message.getHeader(KafkaConstants.TOPIC, String.class),
+                rejected.add(new Rejected(message.getHeader(KafkaConstants.KEY, String.class), value, e.getCode(), e.getReason(), message.getHeader(KafkaConstants.TOPIC, String.class),
                         message.getHeader(KafkaConstants.PARTITION, Integer.class), message.getHeader(KafkaConstants.OFFSET, Long.class)));
             }
         }
