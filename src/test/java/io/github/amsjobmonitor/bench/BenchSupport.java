@@ -341,7 +341,7 @@ final class BenchSupport {
     }
 
     /**
-     * The producer both benchmarks seed the monitor's checks topic with: acks=all, lz4, large batches.
+     * The producer the benchmarks seed the monitor's tracking topic with: acks=all, lz4, large batches.
      * Not idempotent: right after the topic is made, the 3.9 broker answered an idempotent producer
      * NOT_LEADER and then OutOfOrderSequence until the send timed out (seen once); one request in
      * flight keeps each partition's records in order all the same.

@@ -47,7 +47,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * CPU and memory. Not a test: run it with {@code bench/on-time-checks}.
  * <p>Arguments, all optional, as {@code key=value}: {@code jobs=1000 interval=1s warmup=20s measure=60s
  * heap=256m late-margin=250ms ams-latency=0ms simulator-nodelay=true jar=target/ams-job-monitor.jar out=target/bench};
- * an argument {@code -Dkey=value} goes to the monitor's JVM as it is (e.g. {@code -Dmonitor.checks.partitions=24}).
+ * an argument {@code -Dkey=value} goes to the monitor's JVM as it is (e.g. {@code -Dmonitor.progress.enabled=false}, {@code -Dmonitor.ams.max-in-flight=16}).
  * <p>{@code simulator-nodelay}: the JDK HTTP server behind the simulator writes a response's headers and
  * body separately and, with Nagle's algorithm on (its default), each answer then waits for the client's
  * delayed ACK, about 40 ms on Linux: a simulator artifact that would cap the monitor, so it is off by
