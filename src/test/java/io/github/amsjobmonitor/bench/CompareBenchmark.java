@@ -442,12 +442,14 @@ public final class CompareBenchmark {
             process = builder.start();
             launched.add(process);
             sendIds(broker, "job-ids" + suffix, List.of(probe));
-            while (watcher.firstEvents() == 0 && System.nanoTime() - launch < TimeUnit.SECONDS.toNanos(120)) {
+            // track-timeout: on a loaded machine a start alone took over two minutes
+            long startDeadline = launch + TimeUnit.MILLISECONDS.toNanos(millis(options.get("track-timeout")));
+            while (watcher.firstEvents() == 0 && System.nanoTime() < startDeadline) {
                 ensureAlive(process, log);
                 Thread.sleep(20);
             }
             if (watcher.firstEvents() == 0) {
-                throw new IllegalStateException("the " + name + " published no event for the probe job within 120 s; see " + log);
+                throw new IllegalStateException("the " + name + " published no event for the probe job within track-timeout; see " + log);
             }
             burst.probeNanos = System.nanoTime() - launch;
             say("Probe's first event " + ms(burst.probeNanos) + " after launch; sending the burst...");
