@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor;
 
+import io.github.amsjobmonitor.ams.AmsAnswerSizeCap;
 import io.github.amsjobmonitor.ams.AmsAnswers;
 import io.github.amsjobmonitor.ams.AmsBackoff;
 import io.github.amsjobmonitor.ams.AmsBase;
@@ -28,6 +29,8 @@ import io.github.amsjobmonitor.tracking.ProgressReads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -41,6 +44,7 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     static final Duration LONGEST_POLL_INTERVAL = Duration.ofMinutes(4);
     private static final Clock CLOCK = Clock.systemUTC();
+    private static final Pattern SIZE = Pattern.compile("\\s*(\\d{1,12})\\s*(|KiB|MiB)\\s*");
 
     @BindToRegistry
     public TokenProvider tokenProvider(
@@ -94,6 +98,12 @@ public class MonitorConfiguration implements CamelConfiguration {
     @BindToRegistry
     public AmsBase amsBase(@PropertyInject("ams.api-url") String apiUrl, @BeanInject("tokenProvider") TokenProvider tokenProvider) {
         return new AmsBase(apiUrl, tokenProvider::tokenRequests);
+    }
+
+    /** The cap on AMS answers, installed on camel-http's client by camel.component.http.http-client-configurer. */
+    @BindToRegistry
+    public AmsAnswerSizeCap amsAnswerSizeCap(@PropertyInject(value = "ams.max-answer-size", defaultValue = "4MiB") String maxAnswerSize) {
+        return new AmsAnswerSizeCap(bytes("ams.max-answer-size", maxAnswerSize));
     }
 
     /** The pause every AMS call honours while AMS throttles. */
@@ -247,6 +257,20 @@ public class MonitorConfiguration implements CamelConfiguration {
         } catch (RuntimeException e) {
             throw new InvalidSettingException(key, key + " is '" + text + "'; expected a duration such as 500ms, 15s, 2m or 48h");
         }
+    }
+
+    /** The setting {@code key} as a positive number of bytes: {@code 4194304}, {@code 64KiB} or {@code 4MiB}. */
+    static long bytes(String key, String text) {
+        Matcher size = SIZE.matcher(text == null ? "" : text);
+        long value = size.matches() ? Long.parseLong(size.group(1)) * switch (size.group(2)) {
+            case "KiB" -> 1024L;
+            case "MiB" -> 1024L * 1024;
+            default -> 1L;
+        } : 0;
+        if (value <= 0) {
+            throw new InvalidSettingException(key, key + " is '" + text + "'; expected a size such as 4194304, 64KiB or 4MiB");
+        }
+        return value;
     }
 
     static Duration duration(String text) {
