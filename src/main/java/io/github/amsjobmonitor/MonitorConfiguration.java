@@ -56,7 +56,8 @@ public class MonitorConfiguration implements CamelConfiguration {
             @PropertyInject("monitor.token.connect-timeout") String connectTimeout,
             @PropertyInject("monitor.token.read-timeout") String readTimeout,
             @PropertyInject(value = "monitor.token.retry-backoff", defaultValue = "1s") String retryBackoff,
-            @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff) {
+            @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff,
+            @PropertyInject(value = "monitor.token.max-answer-size", defaultValue = "1MiB") String maxAnswerSize) {
         required("azure.ad.tenant-id", tenantId, "the Entra ID tenant (directory) ID");
         required("azure.ad.client-id", clientId, "the service principal's application (client) ID");
         required("azure.ad.client-secret", clientSecret, "the service principal's secret");
@@ -65,9 +66,10 @@ public class MonitorConfiguration implements CamelConfiguration {
         Duration read = duration("monitor.token.read-timeout", readTimeout);
         Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
         Duration maxBackoff = duration("monitor.token.retry-backoff-max", maxRetryBackoff);
+        long maxAnswerBytes = bytes("monitor.token.max-answer-size", maxAnswerSize);
         try {
             return new TokenProvider(authorityHost, tenantId, clientId, clientSecret, scope, connect, read, backoff, maxBackoff,
-                    CLOCK);
+                    maxAnswerBytes, CLOCK);
         } catch (IllegalArgumentException e) {
             // its only settings checks are of the authority host; the message names the key
             throw new InvalidSettingException("azure.ad.authority-host", e.getMessage());

@@ -47,6 +47,8 @@ public class TokenProvider {
 
     private static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
     private static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
+    // token and metadata answers are a few KiB; 1 MiB leaves room for any of them
+    static final long DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;
     private static final Set<String> REFUSED_CREDENTIALS = Set.of("invalid_client", "unauthorized_client");
 
     /** The last failed fetch and when the next one may be sent. */
@@ -80,6 +82,14 @@ public class TokenProvider {
     public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
                          Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
                          Clock clock) {
+        this(authorityHost, tenantId, clientId, clientSecret, scope, connectTimeout, readTimeout, retryBackoff, maxRetryBackoff,
+                DEFAULT_MAX_ANSWER_BYTES, clock);
+    }
+
+    /** @param maxAnswerBytes the longest answer read from Entra ID ({@code monitor.token.max-answer-size}); longer ones fail the request */
+    public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
+                         Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
+                         long maxAnswerBytes, Clock clock) {
         this.clientId = clientId;
         this.retryBackoff = retryBackoff;
         this.maxRetryBackoff = maxRetryBackoff.compareTo(retryBackoff) < 0 ? retryBackoff : maxRetryBackoff;
@@ -96,11 +106,11 @@ public class TokenProvider {
                 builder.authority("https://" + host.getHost() + "/" + tenantId + "/")
                         .instanceDiscovery(false)
                         .validateAuthority(false)
-                        .httpClient(new LoopbackHttpClient(host, connectTimeout, readTimeout));
+                        .httpClient(EntraHttpClient.toLoopback(host, connectTimeout, readTimeout, maxAnswerBytes));
             } else if ("https".equals(host.getScheme())) {
+                // MSAL's default client reads answers without a size limit: ours caps them (and sets the timeouts)
                 builder.authority(host.resolve(tenantId + "/").toString())
-                        .connectTimeoutForDefaultHttpClient((int) connectTimeout.toMillis())
-                        .readTimeoutForDefaultHttpClient((int) readTimeout.toMillis());
+                        .httpClient(EntraHttpClient.direct(connectTimeout, readTimeout, maxAnswerBytes));
             } else {
                 throw new IllegalArgumentException("azure.ad.authority-host must be an https:// URL (http:// only for this machine), got "
                         + authorityHost);
