@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor;
 
+import io.github.amsjobmonitor.ams.AmsAnswerSizeCap;
 import io.github.amsjobmonitor.ams.AmsAnswers;
 import io.github.amsjobmonitor.ams.AmsBackoff;
 import io.github.amsjobmonitor.ams.AmsBase;
@@ -28,6 +29,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -42,6 +45,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     private static final Clock CLOCK = Clock.systemUTC();
     /** 25 job IDs make a Jobs() URL of about 2,000 characters, a length some proxies and servers refuse beyond. */
     static final int MAX_JOBS_PER_REQUEST = 25;
+    private static final Pattern SIZE = Pattern.compile("\\s*(\\d{1,12})\\s*(|KiB|MiB)\\s*");
 
     @BindToRegistry
     public TokenProvider tokenProvider(
@@ -53,7 +57,8 @@ public class MonitorConfiguration implements CamelConfiguration {
             @PropertyInject("monitor.token.connect-timeout") String connectTimeout,
             @PropertyInject("monitor.token.read-timeout") String readTimeout,
             @PropertyInject(value = "monitor.token.retry-backoff", defaultValue = "1s") String retryBackoff,
-            @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff) {
+            @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff,
+            @PropertyInject(value = "monitor.token.max-answer-size", defaultValue = "1MiB") String maxAnswerSize) {
         required("azure.ad.tenant-id", tenantId, "the Entra ID tenant (directory) ID");
         required("azure.ad.client-id", clientId, "the service principal's application (client) ID");
         required("azure.ad.client-secret", clientSecret, "the service principal's secret");
@@ -62,9 +67,10 @@ public class MonitorConfiguration implements CamelConfiguration {
         Duration read = duration("monitor.token.read-timeout", readTimeout);
         Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
         Duration maxBackoff = duration("monitor.token.retry-backoff-max", maxRetryBackoff);
+        long maxAnswerBytes = bytes("monitor.token.max-answer-size", maxAnswerSize);
         try {
             return new TokenProvider(authorityHost, tenantId, clientId, clientSecret, scope, connect, read, backoff, maxBackoff,
-                    CLOCK);
+                    maxAnswerBytes, CLOCK);
         } catch (IllegalArgumentException e) {
             // its only settings checks are of the authority host; the message names the key
             throw new InvalidSettingException("azure.ad.authority-host", e.getMessage());
@@ -105,6 +111,12 @@ public class MonitorConfiguration implements CamelConfiguration {
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException("ams.redirect-hosts", e.getMessage());
         }
+    }
+
+    /** The cap on AMS answers, installed on camel-http's client by camel.component.http.http-client-configurer. */
+    @BindToRegistry
+    public AmsAnswerSizeCap amsAnswerSizeCap(@PropertyInject(value = "ams.max-answer-size", defaultValue = "4MiB") String maxAnswerSize) {
+        return new AmsAnswerSizeCap(bytes("ams.max-answer-size", maxAnswerSize));
     }
 
     /** The pause every AMS call honours while AMS throttles. */
@@ -265,6 +277,20 @@ public class MonitorConfiguration implements CamelConfiguration {
         } catch (RuntimeException e) {
             throw new InvalidSettingException(key, key + " is '" + text + "'; expected a duration such as 500ms, 15s, 2m or 48h");
         }
+    }
+
+    /** The setting {@code key} as a positive number of bytes: {@code 4194304}, {@code 64KiB} or {@code 4MiB}. */
+    static long bytes(String key, String text) {
+        Matcher size = SIZE.matcher(text == null ? "" : text);
+        long value = size.matches() ? Long.parseLong(size.group(1)) * switch (size.group(2)) {
+            case "KiB" -> 1024L;
+            case "MiB" -> 1024L * 1024;
+            default -> 1L;
+        } : 0;
+        if (value <= 0) {
+            throw new InvalidSettingException(key, key + " is '" + text + "'; expected a size such as 4194304, 64KiB or 4MiB");
+        }
+        return value;
     }
 
     static Duration duration(String text) {

@@ -46,6 +46,8 @@ public class TokenProvider {
 
     private static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
     private static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
+    // token and metadata answers are a few KiB; 1 MiB leaves room for any of them
+    static final long DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;
     private static final Set<String> REFUSED_CREDENTIALS = Set.of("invalid_client", "unauthorized_client");
 
     /** The last failed fetch and when the next one may be sent. */
@@ -79,6 +81,14 @@ public class TokenProvider {
     public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
                          Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
                          Clock clock) {
+        this(authorityHost, tenantId, clientId, clientSecret, scope, connectTimeout, readTimeout, retryBackoff, maxRetryBackoff,
+                DEFAULT_MAX_ANSWER_BYTES, clock);
+    }
+
+    /** @param maxAnswerBytes the longest answer read from Entra ID ({@code monitor.token.max-answer-size}); longer ones fail the request */
+    public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
+                         Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
+                         long maxAnswerBytes, Clock clock) {
         this.clientId = clientId;
         this.retryBackoff = retryBackoff;
         this.maxRetryBackoff = maxRetryBackoff.compareTo(retryBackoff) < 0 ? retryBackoff : maxRetryBackoff;
@@ -98,12 +108,12 @@ public class TokenProvider {
                 builder.authority("https://" + host.getHost() + "/" + tenantId + "/")
                         .instanceDiscovery(false)
                         .validateAuthority(false)
-                        .httpClient(new LoopbackHttpClient(host, connectTimeout, readTimeout));
+                        .httpClient(EntraHttpClient.toLoopback(host, connectTimeout, readTimeout, maxAnswerBytes));
             } else {
-                // MSAL's own HTTPS client: the JVM's default trust (javax.net.ssl.trustStore) and hostname checks
+                // our client, not MSAL's default: it caps the answer's size and sets the timeouts; TLS is the
+                // JVM's default (javax.net.ssl.trustStore) with its hostname checks
                 builder.authority(host.resolve(tenantId + "/").toString())
-                        .connectTimeoutForDefaultHttpClient((int) connectTimeout.toMillis())
-                        .readTimeoutForDefaultHttpClient((int) readTimeout.toMillis());
+                        .httpClient(EntraHttpClient.direct(connectTimeout, readTimeout, maxAnswerBytes));
                 if (!EntraCloudHosts.isMicrosoftCloud(host.getHost())) {
                     // A port in such an authority (https://host:8443/) defeats MSAL's token cache; harmless
                     // here, since this class keeps its own token with MSAL's expiry margin.
