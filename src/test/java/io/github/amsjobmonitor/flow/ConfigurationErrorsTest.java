@@ -32,7 +32,8 @@ class ConfigurationErrorsTest {
         "azure.ad.client-secret   | <absent>                   | required",
         "azure.ad.authority-host  | http://login.example.com   | loopback",
         "monitor.poll.interval    | fast                       | expected a duration",
-        "monitor.poll.interval    | 5m                         | at most 4m",
+        "monitor.batch.max-jobs   | 40                         | between 1 and 25",
+        "monitor.ams.max-in-flight | 0                         | at least 1",
         "monitor.token.read-timeout | soon                     | expected a duration",
     })
     void should_stop_the_start_with_one_line_naming_the_setting(String key, String value, String expected) {
