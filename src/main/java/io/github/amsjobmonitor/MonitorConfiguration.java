@@ -17,6 +17,7 @@ import io.github.amsjobmonitor.observe.AmsApiHealthCheck;
 import io.github.amsjobmonitor.observe.AmsCalls;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
+import io.github.amsjobmonitor.observe.TrackingHealthCheck;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.routes.RouteReloadGuard;
 import io.github.amsjobmonitor.tracking.JobSchedule;
@@ -216,6 +217,11 @@ public class MonitorConfiguration implements CamelConfiguration {
             @BeanInject("tokenProvider") TokenProvider tokenProvider,
             @PropertyInject("monitor.health.token-recheck") String recheck) {
         return new EntraTokenHealthCheck(tokenProvider, duration(recheck), CLOCK);
+    }
+
+    @BindToRegistry
+    public TrackingHealthCheck trackingHealthCheck(@BeanInject("jobSchedule") JobSchedule schedule) {
+        return new TrackingHealthCheck(schedule);
     }
 
     @BindToRegistry
