@@ -1,9 +1,9 @@
 package io.github.amsjobmonitor.auth;
 
-import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.MsalClientException;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import java.net.InetAddress;
@@ -54,8 +54,8 @@ public class TokenProvider {
     }
 
     private final ConfidentialClientApplication app;
-    private final ClientCredentialParameters parameters;
-    private final ClientCredentialParameters renewal;
+    private final ClientCredential credential;
+    private final Set<String> scopes;
     private final String clientId;
     private final Duration requestTimeout;
     private final Clock clock;
@@ -80,16 +80,25 @@ public class TokenProvider {
     public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
                          Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
                          Clock clock) {
+        this(authorityHost, tenantId, clientId, ClientCredential.secret(clientSecret), scope, connectTimeout, readTimeout,
+                retryBackoff, maxRetryBackoff, clock);
+    }
+
+    /** With any credential (see {@link ClientCredentials}): a secret, a secret file, a certificate, a federated token. */
+    public TokenProvider(String authorityHost, String tenantId, String clientId, ClientCredential credential, String scope,
+                         Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
+                         Clock clock) {
         this.clientId = clientId;
+        this.credential = credential;
         this.retryBackoff = retryBackoff;
         this.maxRetryBackoff = maxRetryBackoff.compareTo(retryBackoff) < 0 ? retryBackoff : maxRetryBackoff;
         this.clock = clock;
         this.requestTimeout = connectTimeout.plus(readTimeout).multipliedBy(2);
-        this.parameters = ClientCredentialParameters.builder(Set.of(scope)).build();
-        this.renewal = ClientCredentialParameters.builder(Set.of(scope)).skipCache(true).build();
+        this.scopes = Set.of(scope);
         URI host = URI.create(authorityHost.endsWith("/") ? authorityHost : authorityHost + "/");
         try {
-            var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(clientSecret));
+            // MSAL wants a credential up front; each request then brings the current one (see request())
+            var builder = ConfidentialClientApplication.builder(clientId, credential.forTokenRequest());
             if ("http".equals(host.getScheme())) {
                 requireLoopback(host);
                 // MSAL takes only https authorities; a port in the authority would also defeat its cache
@@ -124,7 +133,7 @@ public class TokenProvider {
         synchronized (refreshLock) {
             token = current;
             if (!isFresh(token)) {
-                token = acquireUnlessBackingOff(parameters);
+                token = acquireUnlessBackingOff(false);
                 current = token;
             }
             return token.accessToken();
@@ -144,7 +153,7 @@ public class TokenProvider {
             Instant now = Instant.now(clock);
             if (stillCurrent && !renewedAt.plus(LEAST_TIME_BETWEEN_RENEWALS).isAfter(now)) {
                 renewedAt = now;
-                current = acquireUnlessBackingOff(renewal);
+                current = acquireUnlessBackingOff(true);
                 LOG.info("AMS refused the token of client {}: got a new one", clientId);
             }
         }
@@ -165,7 +174,7 @@ public class TokenProvider {
     }
 
     // called holding refreshLock
-    private IAuthenticationResult acquireUnlessBackingOff(ClientCredentialParameters request) {
+    private IAuthenticationResult acquireUnlessBackingOff(boolean skipCache) {
         if (refused != null) {
             throw refused.again();
         }
@@ -176,7 +185,7 @@ public class TokenProvider {
                     + failure.retryAt() + ")", failure.error().getErrorCode());
         }
         try {
-            IAuthenticationResult result = acquire(request);
+            IAuthenticationResult result = acquire(skipCache);
             lastFailure = null;
             return result;
         } catch (CredentialsRefusedException e) {
@@ -223,10 +232,10 @@ public class TokenProvider {
         return token != null && token.expiresOnDate().toInstant().minus(EXPIRY_MARGIN).isAfter(Instant.now(clock));
     }
 
-    private IAuthenticationResult acquire(ClientCredentialParameters request) {
+    private IAuthenticationResult acquire(boolean skipCache) {
         tokenRequests.incrementAndGet();
         try {
-            IAuthenticationResult result = request(request);
+            IAuthenticationResult result = request(skipCache);
             lastOutcome = TokenOutcome.obtained(Instant.now(clock));
             return result;
         } catch (RuntimeException e) {
@@ -236,8 +245,11 @@ public class TokenProvider {
         }
     }
 
-    private IAuthenticationResult request(ClientCredentialParameters request) {
+    private IAuthenticationResult request(boolean skipCache) {
         try {
+            // the credential of this request: a secret file or a federated token may have changed since the last one
+            ClientCredentialParameters request = ClientCredentialParameters.builder(scopes).skipCache(skipCache)
+                    .clientCredential(credential.forTokenRequest()).build();
             IAuthenticationResult result = app.acquireToken(request).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (result == null || result.accessToken() == null || result.accessToken().isEmpty()) {
                 // MSAL reports an answer without access_token as a success
@@ -251,6 +263,10 @@ public class TokenProvider {
             if (cause instanceof MsalServiceException service && REFUSED_CREDENTIALS.contains(service.errorCode())) {
                 throw new CredentialsRefusedException(clientId, service.errorCode(), service.statusCode(),
                         entraIdReason(service.getMessage()));
+            }
+            if (cause instanceof MsalClientException && cause.getCause() instanceof TokenUnavailableException unreadable) {
+                // the federated token file could not be read when MSAL called back for it
+                throw unreadable;
             }
             if (cause instanceof MsalServiceException service) {
                 throw new TokenUnavailableException("Entra ID refused a token for client " + clientId + ": "
