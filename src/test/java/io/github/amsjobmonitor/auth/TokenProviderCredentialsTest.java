@@ -168,15 +168,17 @@ class TokenProviderCredentialsTest {
     }
 
     @Test
-    void should_have_an_expired_federated_token_refused() throws Exception {
+    void should_have_an_expired_federated_token_refused_for_good() throws Exception {
         Path file = Files.writeString(folder.resolve("azure-identity-token-" + System.nanoTime()),
                 federatedToken(Instant.now().minus(Duration.ofHours(1))));
         settings.put("azure.ad.federated-token-file", file.toString());
         TokenProvider tokens = provider();
 
-        TokenUnavailableException e = assertThrows(TokenUnavailableException.class, tokens::accessToken);
+        // invalid_client, as Entra ID answers it: refused for good, like a wrong secret
+        CredentialsRefusedException e = assertThrows(CredentialsRefusedException.class, tokens::accessToken);
         assertEquals("invalid_client", e.getErrorCode());
         assertTrue(e.getMessage().contains("AADSTS700024"), e.getMessage());
+        assertTrue(tokens.credentialsRefused());
         assertEquals(0, simulator.issuedTokenCount());
     }
 
