@@ -6,9 +6,12 @@ import io.github.amsjobmonitor.ams.AmsBackoff;
 import io.github.amsjobmonitor.ams.AmsBase;
 import io.github.amsjobmonitor.ams.JobQuery;
 import io.github.amsjobmonitor.ams.RedirectHosts;
+import io.github.amsjobmonitor.auth.ClientCredentials;
 import io.github.amsjobmonitor.auth.CredentialsHealthCheck;
+import io.github.amsjobmonitor.auth.EntraSettings;
 import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
+import io.github.amsjobmonitor.auth.TokenUnavailableException;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
 import io.github.amsjobmonitor.intake.JobIntake;
@@ -39,10 +42,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The beans the routes call, by the names the routes use, with their settings from the configuration. */
 public class MonitorConfiguration implements CamelConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorConfiguration.class);
     private static final Clock CLOCK = Clock.systemUTC();
     /** 25 job IDs make a Jobs() URL of about 2,000 characters, a length some proxies and servers refuse beyond. */
     static final int MAX_JOBS_PER_REQUEST = 25;
@@ -50,28 +56,34 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public TokenProvider tokenProvider(
-            @PropertyInject("azure.ad.authority-host") String authorityHost,
-            @PropertyInject("azure.ad.tenant-id") String tenantId,
-            @PropertyInject("azure.ad.client-id") String clientId,
-            @PropertyInject("azure.ad.client-secret") String clientSecret,
+            CamelContext camelContext,
             @PropertyInject("azure.ad.scope") String scope,
             @PropertyInject("monitor.token.connect-timeout") String connectTimeout,
             @PropertyInject("monitor.token.read-timeout") String readTimeout,
             @PropertyInject(value = "monitor.token.retry-backoff", defaultValue = "1s") String retryBackoff,
             @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff,
             @PropertyInject(value = "monitor.token.max-answer-size", defaultValue = "1MiB") String maxAnswerSize) {
-        required("azure.ad.tenant-id", tenantId, "the Entra ID tenant (directory) ID");
-        required("azure.ad.client-id", clientId, "the service principal's application (client) ID");
-        required("azure.ad.client-secret", clientSecret, "the service principal's secret");
-        SecretMasking.registerSecret(clientSecret);
+        // read by hand: the credential settings are optional, and AKS workload identity's variables are their defaults
+        EntraSettings entra = EntraSettings.read(key -> camelContext.getPropertiesComponent().resolveProperty(key).orElse(null),
+                System.getenv());
+        required("azure.ad.tenant-id", entra.tenantId(), "the Entra ID tenant (directory) ID (or AZURE_TENANT_ID)");
+        required("azure.ad.client-id", entra.clientId(), "the service principal's application (client) ID (or AZURE_CLIENT_ID)");
+        ClientCredentials credentials = ClientCredentials.from(entra, CLOCK);
+        LOG.info("Entra ID credential of client {}: {}", entra.clientId(), credentials.description());
+        if (credentials.warning() != null) {
+            LOG.warn("{}: Entra ID will refuse it", credentials.warning());
+        }
         Duration connect = duration("monitor.token.connect-timeout", connectTimeout);
         Duration read = duration("monitor.token.read-timeout", readTimeout);
         Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
         Duration maxBackoff = duration("monitor.token.retry-backoff-max", maxRetryBackoff);
         long maxAnswerBytes = bytes("monitor.token.max-answer-size", maxAnswerSize);
         try {
-            return new TokenProvider(authorityHost, tenantId, clientId, clientSecret, scope, connect, read, backoff, maxBackoff,
-                    maxAnswerBytes, CLOCK);
+            return new TokenProvider(entra.authorityHost(), entra.tenantId(), entra.clientId(), credentials.credential(), scope,
+                    connect, read, backoff, maxBackoff, maxAnswerBytes, CLOCK);
+        } catch (TokenUnavailableException e) {
+            // the credential's first read, for MSAL's application, failed (a file vanished since it was checked)
+            throw new InvalidSettingException("azure.ad.client-secret-file", e.getMessage());
         } catch (IllegalArgumentException e) {
             // its only settings checks are of the authority host; the message names the key
             throw new InvalidSettingException("azure.ad.authority-host", e.getMessage());

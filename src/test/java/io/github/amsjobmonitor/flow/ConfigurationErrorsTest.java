@@ -30,6 +30,8 @@ class ConfigurationErrorsTest {
         "azure.ad.tenant-id       | ''                         | required",
         "azure.ad.client-id       | ''                         | required",
         "azure.ad.client-secret   | <absent>                   | required",
+        "azure.ad.client-certificate-path | /etc/monitor/client.pem | only one Entra ID credential",
+        "azure.ad.federated-token-file | /var/run/secrets/azure/tokens/azure-identity-token | only one Entra ID credential",
         "azure.ad.authority-host  | http://login.example.com   | loopback",
         "monitor.poll.interval    | fast                       | expected a duration",
         "monitor.batch.max-jobs   | 40                         | between 1 and 25",

@@ -74,6 +74,11 @@ public final class MonitorProcess implements AutoCloseable {
 
     /** Starts a monitor JVM; returns at once: use {@link #awaitStarted(Duration)}. */
     public static MonitorProcess start(String name, Map<String, String> settings) {
+        return start(name, settings, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with these environment variables added (e.g. those AKS workload identity injects). */
+    public static MonitorProcess start(String name, Map<String, String> settings, Map<String, String> environment) {
         Path root = projectRoot();
         Path log = root.resolve("target/monitor-processes/" + name + ".log");
         Map<String, String> properties = new LinkedHashMap<>(settings);
@@ -97,6 +102,7 @@ public final class MonitorProcess implements AutoCloseable {
         if (secret != null) {
             builder.environment().put("AZURE_AD_CLIENT_SECRET", secret);
         }
+        builder.environment().putAll(environment);
         try {
             Files.createDirectories(log.getParent());
             Instant now = Instant.now();
