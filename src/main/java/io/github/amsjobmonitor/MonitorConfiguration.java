@@ -32,6 +32,9 @@ import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +52,24 @@ import org.slf4j.LoggerFactory;
 public class MonitorConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(MonitorConfiguration.class);
+
+    /**
+     * Beans already made by this configuration. Camel's bean post-processor calls every
+     * {@code @BindToRegistry} method twice (its first and second pass both bind methods): without
+     * this, each stateful bean (the schedule, the token provider and its MSAL application, thread
+     * pools) would be made twice, and a bean injected in the first pass would not be the one bound.
+     */
+    private final Map<String, Object> made = new ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    private <T> T once(String name, Supplier<T> make) {
+        Object bean = made.get(name);
+        if (bean == null) {
+            bean = make.get();
+            made.put(name, bean);
+        }
+        return (T) bean;
+    }
     private static final Clock CLOCK = Clock.systemUTC();
     /** 25 job IDs make a Jobs() URL of about 2,000 characters, a length some proxies and servers refuse beyond. */
     static final int MAX_JOBS_PER_REQUEST = 25;
@@ -63,31 +84,33 @@ public class MonitorConfiguration implements CamelConfiguration {
             @PropertyInject(value = "monitor.token.retry-backoff", defaultValue = "1s") String retryBackoff,
             @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff,
             @PropertyInject(value = "monitor.token.max-answer-size", defaultValue = "1MiB") String maxAnswerSize) {
-        // read by hand: the credential settings are optional, and AKS workload identity's variables are their defaults
-        EntraSettings entra = EntraSettings.read(key -> camelContext.getPropertiesComponent().resolveProperty(key).orElse(null),
-                System.getenv());
-        required("azure.ad.tenant-id", entra.tenantId(), "the Entra ID tenant (directory) ID (or AZURE_TENANT_ID)");
-        required("azure.ad.client-id", entra.clientId(), "the service principal's application (client) ID (or AZURE_CLIENT_ID)");
-        ClientCredentials credentials = ClientCredentials.from(entra, CLOCK);
-        LOG.info("Entra ID credential of client {}: {}", entra.clientId(), credentials.description());
-        if (credentials.warning() != null) {
-            LOG.warn("{}: Entra ID will refuse it", credentials.warning());
-        }
-        Duration connect = duration("monitor.token.connect-timeout", connectTimeout);
-        Duration read = duration("monitor.token.read-timeout", readTimeout);
-        Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
-        Duration maxBackoff = duration("monitor.token.retry-backoff-max", maxRetryBackoff);
-        long maxAnswerBytes = bytes("monitor.token.max-answer-size", maxAnswerSize);
-        try {
-            return new TokenProvider(entra.authorityHost(), entra.tenantId(), entra.clientId(), credentials.credential(), scope,
-                    connect, read, backoff, maxBackoff, maxAnswerBytes, CLOCK);
-        } catch (TokenUnavailableException e) {
-            // the credential's first read, for MSAL's application, failed (a file vanished since it was checked)
-            throw new InvalidSettingException("azure.ad.client-secret-file", e.getMessage());
-        } catch (IllegalArgumentException e) {
-            // its only settings checks are of the authority host; the message names the key
-            throw new InvalidSettingException("azure.ad.authority-host", e.getMessage());
-        }
+        return once("tokenProvider", () -> {
+            // read by hand: the credential settings are optional, and AKS workload identity's variables are their defaults
+            EntraSettings entra = EntraSettings.read(key -> camelContext.getPropertiesComponent().resolveProperty(key).orElse(null),
+                    System.getenv());
+            required("azure.ad.tenant-id", entra.tenantId(), "the Entra ID tenant (directory) ID (or AZURE_TENANT_ID)");
+            required("azure.ad.client-id", entra.clientId(), "the service principal's application (client) ID (or AZURE_CLIENT_ID)");
+            ClientCredentials credentials = ClientCredentials.from(entra, CLOCK);
+            LOG.info("Entra ID credential of client {}: {}", entra.clientId(), credentials.description());
+            if (credentials.warning() != null) {
+                LOG.warn("{}: Entra ID will refuse it", credentials.warning());
+            }
+            Duration connect = duration("monitor.token.connect-timeout", connectTimeout);
+            Duration read = duration("monitor.token.read-timeout", readTimeout);
+            Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
+            Duration maxBackoff = duration("monitor.token.retry-backoff-max", maxRetryBackoff);
+            long maxAnswerBytes = bytes("monitor.token.max-answer-size", maxAnswerSize);
+            try {
+                return new TokenProvider(entra.authorityHost(), entra.tenantId(), entra.clientId(), credentials.credential(), scope,
+                        connect, read, backoff, maxBackoff, maxAnswerBytes, CLOCK);
+            } catch (TokenUnavailableException e) {
+                // the credential's first read, for MSAL's application, failed (a file vanished since it was checked)
+                throw new InvalidSettingException("azure.ad.client-secret-file", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // its only settings checks are of the authority host; the message names the key
+                throw new InvalidSettingException("azure.ad.authority-host", e.getMessage());
+            }
+        });
     }
 
     /** Suspends the Kafka consumer routes when Entra ID refuses the credentials. */
@@ -165,26 +188,29 @@ public class MonitorConfiguration implements CamelConfiguration {
                                    @PropertyInject("monitor.batch.window") String window,
                                    @PropertyInject("monitor.ams.max-in-flight") int maxInFlight,
                                    @PropertyInject("camel.component.http.response-timeout") String responseTimeout) {
-        Duration interval = duration("monitor.poll.interval", pollInterval);
-        if (maxJobs < 1 || maxJobs > MAX_JOBS_PER_REQUEST) {
-            throw new InvalidSettingException("monitor.batch.max-jobs", "monitor.batch.max-jobs is " + maxJobs
-                    + "; it must be between 1 and " + MAX_JOBS_PER_REQUEST + " (longer URLs are refused by some servers)");
-        }
-        if (maxInFlight < 1) {
-            throw new InvalidSettingException("monitor.ams.max-in-flight", "monitor.ams.max-in-flight is " + maxInFlight
-                    + "; it must be at least 1");
-        }
-        // a check that has not ended long after every retry could have: a route was stopped under it
-        Duration stuck = duration(responseTimeout).multipliedBy(4).plus(interval).plusMinutes(1);
-        // twice the batches AMS serves at once: the next ones are ready when a request ends
-        return new JobSchedule(interval, maxJobs, duration("monitor.batch.window", window), 2 * maxInFlight * maxJobs, stuck,
-                System::nanoTime);
+        return once("jobSchedule", () -> {
+            Duration interval = duration("monitor.poll.interval", pollInterval);
+            if (maxJobs < 1 || maxJobs > MAX_JOBS_PER_REQUEST) {
+                throw new InvalidSettingException("monitor.batch.max-jobs", "monitor.batch.max-jobs is " + maxJobs
+                        + "; it must be between 1 and " + MAX_JOBS_PER_REQUEST + " (longer URLs are refused by some servers)");
+            }
+            if (maxInFlight < 1) {
+                throw new InvalidSettingException("monitor.ams.max-in-flight", "monitor.ams.max-in-flight is " + maxInFlight
+                        + "; it must be at least 1");
+            }
+            // a check that has not ended long after every retry could have: a route was stopped under it
+            Duration stuck = duration(responseTimeout).multipliedBy(4).plus(interval).plusMinutes(1);
+            // twice the batches AMS serves at once: the next ones are ready when a request ends
+            return new JobSchedule(interval, maxJobs, duration("monitor.batch.window", window), 2 * maxInFlight * maxJobs, stuck,
+                    System::nanoTime);
+        });
     }
 
     /** Runs the per-job part of a batch's checks side by side (check-batch's split). */
     @BindToRegistry
     public ExecutorService jobChecks(CamelContext camelContext, @PropertyInject("monitor.checks.parallel") int threads) {
-        return camelContext.getExecutorServiceManager().newFixedThreadPool(this, "job-checks", Math.max(1, threads));
+        return once("jobChecks", () ->
+                camelContext.getExecutorServiceManager().newFixedThreadPool(this, "job-checks", Math.max(1, threads)));
     }
 
     @BindToRegistry
