@@ -145,6 +145,18 @@ class IntakeRouteTest extends RouteTestSupport {
         assertEquals(List.of("tracking write", "tracking write"), events, "no commit");
     }
 
+    @Test
+    void should_not_commit_when_a_dead_letter_write_fails() {
+        deadLetter().whenAnyExchangeReceived(write -> {
+            throw new KafkaException("broker away");
+        });
+
+        Exchange done = intake(record("not a job", 0, 30), record(newJobId(), 0, 31));
+
+        assertInstanceOf(KafkaException.class, done.getException(), "the batch fails: it is read again");
+        assertTrue(events.stream().noneMatch(event -> event.startsWith("commit")), events.toString());
+    }
+
     private static Map<String, Object> otherHeaders(Exchange record) {
         Map<String, Object> headers = new java.util.HashMap<>(record.getMessage().getHeaders());
         headers.remove("monitor-error-code");
