@@ -137,6 +137,46 @@ class CheckJobRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void should_write_the_record_of_a_job_sent_again_at_its_next_check_even_when_nothing_changed() {
+        String jobId = newJobId();
+        TrackedJob job = seenIn(jobId, "Processing");
+        trackAndTake(job);
+        // the job ID comes again on job-ids: the latest record on the tracking topic is now the bare request
+        schedule().apply(0, jobId, requested(jobId));
+
+        check(job, page(amsJob(jobId, PROCESSING)));
+
+        assertEquals(0, jobStatus().getReceivedCounter(), "the state did not change");
+        assertEquals(1, tracking().getReceivedCounter(), "what is known replaces the request on the topic");
+        TrackedJob written = trackingValue(tracking().getReceivedExchanges().get(0));
+        assertEquals("Processing", written.lastState());
+        assertFalse(written.isRequest());
+
+        MockEndpoint.resetMocks(context);
+        check(written, page(amsJob(jobId, PROCESSING)));
+
+        assertNothingWrittenToKafka();
+    }
+
+    @Test
+    void should_publish_the_state_without_progress_when_the_tasks_cannot_be_read() throws Exception {
+        String jobId = newJobId();
+        TrackedJob job = seenIn(jobId, "Scheduled");
+        trackAndTake(job);
+        tasksAnswer = "<html>busy</html>";
+
+        check(job, page(amsJob(jobId, PROCESSING)));
+
+        assertEquals(1, jobStatus().getReceivedCounter());
+        JsonNode event = eventData(jobStatus().getReceivedExchanges().get(0));
+        assertEquals("Processing", event.get("state").asText());
+        assertTrue(event.path("progress").isMissingNode() || event.get("progress").isNull(), event.toString());
+        assertEquals(0, kafka("job-progress").getReceivedCounter());
+        assertEquals("Processing", trackingValue(tracking().getReceivedExchanges().get(0)).lastState());
+        assertEquals(0, schedule().inFlight());
+    }
+
+    @Test
     void should_count_a_job_ams_does_not_know_and_dead_letter_it_at_the_maximum_attempts() {
         String jobId = newJobId();
         TrackedJob job = requested(jobId);
