@@ -26,6 +26,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -136,12 +137,12 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     @BeforeEach
     void startOnce() throws Exception {
         if (!context.isStarted()) {
-            AdviceWith.adviceWith(context, "intake", a -> a.replaceFromWith("direct:intake"));
-            AdviceWith.adviceWith(context, "check", a -> a.replaceFromWith("direct:due-checks"));
+            AdviceWith.adviceWith(context, "intake", a -> quiet(a).replaceFromWith("direct:intake"));
+            AdviceWith.adviceWith(context, "check", a -> quiet(a).replaceFromWith("direct:due-checks"));
             // the real ams-jobs route stays loaded but unreachable; the stub takes its endpoint
-            AdviceWith.adviceWith(context, "ams-jobs", a -> a.replaceFromWith("direct:ams-jobs-not-called"));
+            AdviceWith.adviceWith(context, "ams-jobs", a -> quiet(a).replaceFromWith("direct:ams-jobs-not-called"));
             AdviceWith.adviceWith(context, "read-tasks",
-                    a -> a.weaveById("ams-get-tasks").replace().process(e -> e.getMessage().setBody(tasksAnswer)));
+                    a -> quiet(a).weaveById("ams-get-tasks").replace().process(e -> e.getMessage().setBody(tasksAnswer)));
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
@@ -163,6 +164,12 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         amsRequests.clear();
         amsAnswers = ids -> new JobsPage(List.of());
         tasksAnswer = "{\"value\":[]}";
+    }
+
+    /** Advice without the whole route dumped as XML to the log. */
+    protected static AdviceWithRouteBuilder quiet(AdviceWithRouteBuilder advice) {
+        advice.setLogRouteAsXml(false);
+        return advice;
     }
 
     // --- the real beans ---
