@@ -10,7 +10,7 @@ import io.github.amsjobmonitor.auth.CredentialsHealthCheck;
 import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.JobEvents;
-import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
+import io.github.amsjobmonitor.events.KafkaHeaderFilter;
 import io.github.amsjobmonitor.intake.JobRequestParser;
 import io.github.amsjobmonitor.observe.AmsApiHealthCheck;
 import io.github.amsjobmonitor.observe.AmsCalls;
@@ -158,8 +158,8 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public OutgoingHeaderFilter outgoingHeaderFilter() {
-        return new OutgoingHeaderFilter();
+    public KafkaHeaderFilter kafkaHeaderFilter() {
+        return new KafkaHeaderFilter();
     }
 
     @BindToRegistry
