@@ -14,6 +14,7 @@ import io.github.amsjobmonitor.events.KafkaHeaderFilter;
 import io.github.amsjobmonitor.intake.JobRequestParser;
 import io.github.amsjobmonitor.observe.AmsApiHealthCheck;
 import io.github.amsjobmonitor.observe.AmsCalls;
+import io.github.amsjobmonitor.observe.ManagementGuard;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
 import io.github.amsjobmonitor.observe.TrackedJobs;
@@ -228,6 +229,8 @@ public class MonitorConfiguration implements CamelConfiguration {
                 .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
         // a route file change goes live only when the routes folder with it passes the same check as `validate`
         RouteReloadGuard.installWhenStarted(camelContext);
+        // unauthenticated health answers say UP/DOWN and name checks, no more (contract, "Trust")
+        ManagementGuard.installWhenStarted(camelContext);
     }
 
     private static void required(String key, String value, String meaning) {
