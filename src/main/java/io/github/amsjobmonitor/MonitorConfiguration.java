@@ -13,11 +13,12 @@ import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.auth.TokenUnavailableException;
 import io.github.amsjobmonitor.events.JobEvents;
-import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
+import io.github.amsjobmonitor.events.KafkaHeaderFilter;
 import io.github.amsjobmonitor.intake.JobIntake;
 import io.github.amsjobmonitor.intake.JobRequestParser;
 import io.github.amsjobmonitor.observe.AmsApiHealthCheck;
 import io.github.amsjobmonitor.observe.AmsCalls;
+import io.github.amsjobmonitor.observe.ManagementGuard;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
 import io.github.amsjobmonitor.observe.TrackingHealthCheck;
@@ -229,8 +230,8 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public OutgoingHeaderFilter outgoingHeaderFilter() {
-        return new OutgoingHeaderFilter();
+    public KafkaHeaderFilter kafkaHeaderFilter() {
+        return new KafkaHeaderFilter();
     }
 
     // Health and metrics (see docs/observing.md)
@@ -292,6 +293,8 @@ public class MonitorConfiguration implements CamelConfiguration {
                 .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
         // a route file change goes live only when the routes folder with it passes the same check as `validate`
         RouteReloadGuard.installWhenStarted(camelContext);
+        // unauthenticated health answers say UP/DOWN and name checks, no more (contract, "Trust")
+        ManagementGuard.installWhenStarted(camelContext);
     }
 
     /** Tracking starts with the context: topic, carried-over jobs, restore (see TrackingService). */

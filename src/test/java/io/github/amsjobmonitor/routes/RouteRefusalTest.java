@@ -76,8 +76,9 @@ class RouteRefusalTest {
         }
         settings.put("camel.management.enabled", "true");
         settings.put("camel.management.port", String.valueOf(port));
-        // every check with its details, also when all are UP
+        // every check with its details, also when all are UP (the test reads them without credentials)
         settings.put("camel.health.exposure-level", "full");
+        settings.put("monitor.observe.details-without-authentication", "true");
         monitor = RunningMonitor.start(settings, topics);
         kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers());
         routeIds = monitor.context().getRoutes().stream().map(r -> r.getRouteId()).sorted().toList();
