@@ -31,10 +31,14 @@ class ValidateCommandTest {
     }
 
     @Test
-    void should_pass_every_shipped_route_file_with_a_one_line_summary() {
+    void should_pass_every_shipped_route_file_with_a_one_line_summary() throws Exception {
         Outcome outcome = validate("routes");
         assertEquals(0, outcome.exitCode(), outcome.err());
-        assertEquals("ok: 13 route files in routes follow the YAML DSL schema and load", outcome.out().strip());
+        long files;
+        try (var listing = java.nio.file.Files.list(java.nio.file.Path.of("routes"))) {
+            files = listing.filter(f -> f.toString().endsWith(".camel.yaml")).count();
+        }
+        assertEquals("ok: " + files + " route files in routes follow the YAML DSL schema and load", outcome.out().strip());
         assertEquals("", outcome.err());
     }
 
