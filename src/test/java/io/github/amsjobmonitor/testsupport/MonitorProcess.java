@@ -195,6 +195,46 @@ public final class MonitorProcess implements AutoCloseable {
         return process.info().commandLine().orElse("");
     }
 
+    /** The process's threads and their stacks now ({@code jcmd <pid> Thread.print}). */
+    public String threadDump() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!dump.waitFor(30, TimeUnit.SECONDS) || dump.exitValue() != 0) {
+                throw new IllegalStateException("jcmd Thread.print failed for " + this + ": " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The threads of a {@link #threadDump()} that wait (sleep, park, wait) in the monitor's own code: those whose
+     * topmost frame outside the JDK is in {@code io.github.amsjobmonitor}. Threads waiting inside Kafka's or
+     * Camel's code (a consumer's poll, a timer) are not among them.
+     */
+    public static List<String> threadsWaitingInMonitorCode(String threadDump) {
+        List<String> waiting = new ArrayList<>();
+        for (String thread : threadDump.split("\\R\\s*\\R")) {
+            if (!thread.contains("java.lang.Thread.State: WAITING") && !thread.contains("java.lang.Thread.State: TIMED_WAITING")) {
+                continue;
+            }
+            thread.lines().map(String::strip).filter(line -> line.startsWith("at "))
+                    .map(line -> line.substring(3))
+                    .filter(frame -> !frame.startsWith("java.") && !frame.startsWith("jdk.") && !frame.startsWith("sun."))
+                    .findFirst()
+                    .filter(frame -> frame.startsWith("io.github.amsjobmonitor."))
+                    .ifPresent(frame -> waiting.add(thread.lines().findFirst().orElse("?") + " at " + frame));
+        }
+        return waiting;
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
