@@ -20,11 +20,25 @@ public final class KafkaClientSettings {
     private final KafkaConfiguration configuration;
 
     public KafkaClientSettings(KafkaConfiguration configuration) {
-        this.configuration = configuration;
+        // Camel's createXxxProperties() may fill in the configuration (authType): work on our own copy
+        this.configuration = configuration.copy();
     }
 
     public static KafkaClientSettings of(CamelContext camelContext) {
-        return new KafkaClientSettings(camelContext.getComponent("kafka", KafkaComponent.class).getConfiguration());
+        return of(camelContext.getComponent("kafka", KafkaComponent.class));
+    }
+
+    /**
+     * As the component configures each endpoint it creates: a copy of its configuration, given the
+     * context's global {@code SSLContextParameters} when {@code use-global-ssl-context-parameters} is on
+     * and no parameters of its own are set ({@code KafkaComponent#createEndpoint} does the same).
+     */
+    public static KafkaClientSettings of(KafkaComponent component) {
+        KafkaConfiguration configuration = component.getConfiguration().copy();
+        if (configuration.getSslContextParameters() == null && component.isUseGlobalSslContextParameters()) {
+            configuration.setSslContextParameters(component.retrieveGlobalSslContextParameters());
+        }
+        return new KafkaClientSettings(configuration);
     }
 
     /** A consumer's settings (security included), for the given group. */
@@ -42,7 +56,10 @@ public final class KafkaClientSettings {
         return props;
     }
 
-    /** An Admin client's settings: the consumer's connection and security settings that Admin knows. */
+    /**
+     * An Admin client's settings: the consumer's connection and security settings that Admin knows
+     * ({@code security.protocol}, every {@code sasl.*} and {@code ssl.*} client setting is one of them).
+     */
     public Properties admin() {
         Properties all = consumer("unused");
         Set<String> known = AdminClientConfig.configNames();
