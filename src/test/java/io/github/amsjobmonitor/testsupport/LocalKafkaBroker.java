@@ -116,7 +116,8 @@ public final class LocalKafkaBroker {
         return start(null, 0, 1, saslSsl);
     }
 
-    private static LocalKafkaBroker start(Path dataDir, int port, int defaultPartitions, SaslSsl saslSsl) {
+    /** As {@link #start(Path, int, int)}; a non-null {@code saslSsl} makes SASL_SSL the only client listener. */
+    public static LocalKafkaBroker start(Path dataDir, int port, int defaultPartitions, SaslSsl saslSsl) {
         try {
             boolean temp = dataDir == null;
             Path dir = temp ? Files.createTempDirectory("local-kafka-") : dataDir.toAbsolutePath();
