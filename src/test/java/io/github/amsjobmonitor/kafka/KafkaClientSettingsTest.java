@@ -2,11 +2,15 @@ package io.github.amsjobmonitor.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.amsjobmonitor.InvalidSettingException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.main.Main;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -111,6 +115,33 @@ class KafkaClientSettingsTest {
 
         assertEquals("/etc/kafka/truststore.p12", component.getConfiguration().getSslTruststoreLocation());
         assertEquals("/etc/kafka/truststore.p12", kafka.admin().get("ssl.truststore.location"));
+    }
+
+    @Test
+    void should_refuse_a_plaintext_protocol_towards_azure_event_hubs_before_any_client_connects() {
+        for (String protocol : new String[] {null, "PLAINTEXT", "SASL_PLAINTEXT"}) {
+            KafkaConfiguration configuration = new KafkaConfiguration();
+            configuration.setBrokers("other:9092, ns1.servicebus.windows.net:9093");
+            configuration.setSecurityProtocol(protocol);
+
+            InvalidSettingException refused = assertThrows(InvalidSettingException.class,
+                    () -> new KafkaClientSettings(configuration));
+
+            assertEquals("camel.component.kafka.security-protocol", refused.getKey());
+            assertTrue(refused.getMessage().contains("ns1.servicebus.windows.net:9093"), refused.getMessage());
+        }
+    }
+
+    @Test
+    void should_accept_sasl_ssl_towards_azure_event_hubs_and_plaintext_elsewhere() {
+        KafkaConfiguration eventHubs = new KafkaConfiguration();
+        eventHubs.setBrokers("ns1.servicebus.windows.net:9093");
+        eventHubs.setSecurityProtocol("SASL_SSL");
+        KafkaConfiguration local = new KafkaConfiguration();
+        local.setBrokers("127.0.0.1:9092");
+
+        assertEquals("SASL_SSL", new KafkaClientSettings(eventHubs).admin().get("security.protocol"));
+        assertEquals("127.0.0.1:9092", new KafkaClientSettings(local).admin().get("bootstrap.servers"));
     }
 
     private static void assertCarries(String client, Properties props) {
