@@ -1,0 +1,39 @@
+package io.github.amsjobmonitor.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** CAMEL_COMPONENT_KAFKA_* environment variables become camel.component.kafka.* keys, as the contract promises. */
+class KafkaEnvironmentTest {
+
+    @Test
+    void should_map_each_kafka_variable_to_its_component_key() {
+        Map<String, String> environment = Map.of(
+                "CAMEL_COMPONENT_KAFKA_BROKERS", "ns1.servicebus.windows.net:9093",
+                "CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "CAMEL_COMPONENT_KAFKA_SASL_JAAS_CONFIG", "x required;",
+                "CAMEL_COMPONENT_KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/ca.p12",
+                "CAMEL_COMPONENT_HTTP_CONNECT_TIMEOUT", "1",
+                "CAMEL_COMPONENT_KAFKA_", "nothing",
+                "AMS_API_URL", "https://example/api/");
+
+        assertEquals(Map.of(
+                "camel.component.kafka.brokers", "ns1.servicebus.windows.net:9093",
+                "camel.component.kafka.security-protocol", "SASL_SSL",
+                "camel.component.kafka.sasl-jaas-config", "x required;",
+                "camel.component.kafka.ssl-truststore-location", "/etc/kafka/ca.p12"),
+                KafkaEnvironment.properties(environment, new Properties()));
+    }
+
+    @Test
+    void should_leave_a_key_given_as_system_property_to_it() {
+        Properties system = new Properties();
+        system.setProperty("camel.component.kafka.brokers", "from-d:9092");
+
+        assertEquals(Map.of("camel.component.kafka.security-protocol", "SSL"), KafkaEnvironment.properties(
+                Map.of("CAMEL_COMPONENT_KAFKA_BROKERS", "from-env:9092", "CAMEL_COMPONENT_KAFKA_SECURITY_PROTOCOL", "SSL"), system));
+    }
+}
