@@ -1,6 +1,5 @@
 package io.github.amsjobmonitor;
 
-import io.github.amsjobmonitor.kafka.KafkaEnvironment;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.routes.ValidateCommand;
 import java.util.Arrays;
@@ -60,8 +59,8 @@ public final class Application {
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
         main.configure().addConfiguration(MonitorConfiguration.class);
-        // CAMEL_COMPONENT_KAFKA_* variables, which Camel 4.18.0 itself ignores (see KafkaEnvironment)
-        KafkaEnvironment.properties(System.getenv(), System.getProperties()).forEach(main::addOverrideProperty);
+        // CAMEL_COMPONENT_KAFKA_*, CAMEL_MANAGEMENT_* ... variables, which Camel 4.18.0 itself ignores
+        CamelEnvironmentVariables.properties(System.getenv(), System.getProperties()).forEach(main::addOverrideProperty);
         return main;
     }
 }
