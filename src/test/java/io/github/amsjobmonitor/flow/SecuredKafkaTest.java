@@ -177,6 +177,8 @@ class SecuredKafkaTest {
         settings.put("camel.component.kafka.ssl-truststore-type", "PKCS12");
         settings.put("camel.management.enabled", "true");
         settings.put("camel.management.port", String.valueOf(managementPort));
+        // metrics need credentials or this opt-in (observe/HealthExposureTest); this test reads them without
+        settings.put("monitor.observe.details-without-authentication", "true");
         return settings;
     }
 
