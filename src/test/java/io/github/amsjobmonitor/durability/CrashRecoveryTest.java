@@ -98,7 +98,9 @@ class CrashRecoveryTest {
         for (int i = 0; i < 30; i++) {
             JobScenario scenario = ENDINGS[i % 3];
             String id = SimulatedJob.randomId();
-            simulator.register(id, "crash " + i, scenario, Duration.ofMillis(3000 + (i % 5) * 250));
+            // steps long enough that no job can be final before the kill, even when a loaded machine is slow
+            // to show the first events (CI ran two test JVMs side by side: all 30 were final with 3 s steps)
+            simulator.register(id, "crash " + i, scenario, Duration.ofMillis(6000 + (i % 5) * 500));
             EXPECTED_FINAL.put(id, FinalEvents.finalState(scenario));
             ids.add(id);
         }
