@@ -54,9 +54,13 @@ public final class Application {
         // known before Camel resolves (and, at DEBUG, logs) any property: masked from the first log line
         SecretMasking.registerSecret(System.getenv("AZURE_AD_CLIENT_SECRET"));
         SecretMasking.registerSecret(System.getProperty("azure.ad.client-secret"));
+        SecretMasking.registerSecret(System.getenv("AZURE_AD_CLIENT_CERTIFICATE_PASSWORD"));
+        SecretMasking.registerSecret(System.getProperty("azure.ad.client-certificate-password"));
         Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
         main.configure().addConfiguration(MonitorConfiguration.class);
+        // CAMEL_COMPONENT_KAFKA_*, CAMEL_MANAGEMENT_* ... variables, which Camel 4.18.0 itself ignores
+        CamelEnvironmentVariables.properties(System.getenv(), System.getProperties()).forEach(main::addOverrideProperty);
         return main;
     }
 }

@@ -1,21 +1,27 @@
 package io.github.amsjobmonitor;
 
+import io.github.amsjobmonitor.ams.AmsAnswerSizeCap;
 import io.github.amsjobmonitor.ams.AmsAnswers;
 import io.github.amsjobmonitor.ams.AmsBackoff;
 import io.github.amsjobmonitor.ams.AmsBase;
 import io.github.amsjobmonitor.ams.JobQuery;
 import io.github.amsjobmonitor.ams.RedirectHosts;
+import io.github.amsjobmonitor.auth.ClientCredentials;
 import io.github.amsjobmonitor.auth.CredentialsHealthCheck;
+import io.github.amsjobmonitor.auth.EntraSettings;
 import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
+import io.github.amsjobmonitor.auth.TokenUnavailableException;
 import io.github.amsjobmonitor.events.JobEvents;
-import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
+import io.github.amsjobmonitor.events.KafkaHeaderFilter;
 import io.github.amsjobmonitor.intake.JobIntake;
 import io.github.amsjobmonitor.intake.JobRequestParser;
 import io.github.amsjobmonitor.observe.AmsApiHealthCheck;
 import io.github.amsjobmonitor.observe.AmsCalls;
+import io.github.amsjobmonitor.observe.ManagementGuard;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
+import io.github.amsjobmonitor.observe.TrackingHealthCheck;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.routes.RouteReloadGuard;
 import io.github.amsjobmonitor.tracking.JobSchedule;
@@ -27,7 +33,12 @@ import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.concurrent.ExecutorService;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -35,40 +46,72 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The beans the routes call, by the names the routes use, with their settings from the configuration. */
 public class MonitorConfiguration implements CamelConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MonitorConfiguration.class);
+
+    /**
+     * Beans already made by this configuration. Camel's bean post-processor calls every
+     * {@code @BindToRegistry} method twice (its first and second pass both bind methods): without
+     * this, each stateful bean (the schedule, the token provider and its MSAL application, thread
+     * pools) would be made twice, and a bean injected in the first pass would not be the one bound.
+     */
+    private final Map<String, Object> made = new ConcurrentHashMap<>();
+
+    @SuppressWarnings("unchecked")
+    private <T> T once(String name, Supplier<T> make) {
+        Object bean = made.get(name);
+        if (bean == null) {
+            bean = make.get();
+            made.put(name, bean);
+        }
+        return (T) bean;
+    }
     private static final Clock CLOCK = Clock.systemUTC();
     /** 25 job IDs make a Jobs() URL of about 2,000 characters, a length some proxies and servers refuse beyond. */
     static final int MAX_JOBS_PER_REQUEST = 25;
+    private static final Pattern SIZE = Pattern.compile("\\s*(\\d{1,12})\\s*(|KiB|MiB)\\s*");
 
     @BindToRegistry
     public TokenProvider tokenProvider(
-            @PropertyInject("azure.ad.authority-host") String authorityHost,
-            @PropertyInject("azure.ad.tenant-id") String tenantId,
-            @PropertyInject("azure.ad.client-id") String clientId,
-            @PropertyInject("azure.ad.client-secret") String clientSecret,
+            CamelContext camelContext,
             @PropertyInject("azure.ad.scope") String scope,
             @PropertyInject("monitor.token.connect-timeout") String connectTimeout,
             @PropertyInject("monitor.token.read-timeout") String readTimeout,
             @PropertyInject(value = "monitor.token.retry-backoff", defaultValue = "1s") String retryBackoff,
-            @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff) {
-        required("azure.ad.tenant-id", tenantId, "the Entra ID tenant (directory) ID");
-        required("azure.ad.client-id", clientId, "the service principal's application (client) ID");
-        required("azure.ad.client-secret", clientSecret, "the service principal's secret");
-        SecretMasking.registerSecret(clientSecret);
-        Duration connect = duration("monitor.token.connect-timeout", connectTimeout);
-        Duration read = duration("monitor.token.read-timeout", readTimeout);
-        Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
-        Duration maxBackoff = duration("monitor.token.retry-backoff-max", maxRetryBackoff);
-        try {
-            return new TokenProvider(authorityHost, tenantId, clientId, clientSecret, scope, connect, read, backoff, maxBackoff,
-                    CLOCK);
-        } catch (IllegalArgumentException e) {
-            // its only settings checks are of the authority host; the message names the key
-            throw new InvalidSettingException("azure.ad.authority-host", e.getMessage());
-        }
+            @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff,
+            @PropertyInject(value = "monitor.token.max-answer-size", defaultValue = "1MiB") String maxAnswerSize) {
+        return once("tokenProvider", () -> {
+            // read by hand: the credential settings are optional, and AKS workload identity's variables are their defaults
+            EntraSettings entra = EntraSettings.read(key -> camelContext.getPropertiesComponent().resolveProperty(key).orElse(null),
+                    System.getenv());
+            required("azure.ad.tenant-id", entra.tenantId(), "the Entra ID tenant (directory) ID (or AZURE_TENANT_ID)");
+            required("azure.ad.client-id", entra.clientId(), "the service principal's application (client) ID (or AZURE_CLIENT_ID)");
+            ClientCredentials credentials = ClientCredentials.from(entra, CLOCK);
+            LOG.info("Entra ID credential of client {}: {}", entra.clientId(), credentials.description());
+            if (credentials.warning() != null) {
+                LOG.warn("{}: Entra ID will refuse it", credentials.warning());
+            }
+            Duration connect = duration("monitor.token.connect-timeout", connectTimeout);
+            Duration read = duration("monitor.token.read-timeout", readTimeout);
+            Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
+            Duration maxBackoff = duration("monitor.token.retry-backoff-max", maxRetryBackoff);
+            long maxAnswerBytes = bytes("monitor.token.max-answer-size", maxAnswerSize);
+            try {
+                return new TokenProvider(entra.authorityHost(), entra.tenantId(), entra.clientId(), credentials.credential(), scope,
+                        connect, read, backoff, maxBackoff, maxAnswerBytes, CLOCK);
+            } catch (TokenUnavailableException e) {
+                // the credential's first read, for MSAL's application, failed (a file vanished since it was checked)
+                throw new InvalidSettingException("azure.ad.client-secret-file", e.getMessage());
+            } catch (IllegalArgumentException e) {
+                // its only settings checks are of the authority host; the message names the key
+                throw new InvalidSettingException("azure.ad.authority-host", e.getMessage());
+            }
+        });
     }
 
     /** Suspends the Kafka consumer routes when Entra ID refuses the credentials. */
@@ -107,6 +150,12 @@ public class MonitorConfiguration implements CamelConfiguration {
         }
     }
 
+    /** The cap on AMS answers, installed on camel-http's client by camel.component.http.http-client-configurer. */
+    @BindToRegistry
+    public AmsAnswerSizeCap amsAnswerSizeCap(@PropertyInject(value = "ams.max-answer-size", defaultValue = "4MiB") String maxAnswerSize) {
+        return new AmsAnswerSizeCap(bytes("ams.max-answer-size", maxAnswerSize));
+    }
+
     /** The pause every AMS call honours while AMS throttles. */
     @BindToRegistry
     public AmsBackoff amsBackoff(@PropertyInject("ams.backoff.initial") String initial,
@@ -140,26 +189,29 @@ public class MonitorConfiguration implements CamelConfiguration {
                                    @PropertyInject("monitor.batch.window") String window,
                                    @PropertyInject("monitor.ams.max-in-flight") int maxInFlight,
                                    @PropertyInject("camel.component.http.response-timeout") String responseTimeout) {
-        Duration interval = duration("monitor.poll.interval", pollInterval);
-        if (maxJobs < 1 || maxJobs > MAX_JOBS_PER_REQUEST) {
-            throw new InvalidSettingException("monitor.batch.max-jobs", "monitor.batch.max-jobs is " + maxJobs
-                    + "; it must be between 1 and " + MAX_JOBS_PER_REQUEST + " (longer URLs are refused by some servers)");
-        }
-        if (maxInFlight < 1) {
-            throw new InvalidSettingException("monitor.ams.max-in-flight", "monitor.ams.max-in-flight is " + maxInFlight
-                    + "; it must be at least 1");
-        }
-        // a check that has not ended long after every retry could have: a route was stopped under it
-        Duration stuck = duration(responseTimeout).multipliedBy(4).plus(interval).plusMinutes(1);
-        // twice the batches AMS serves at once: the next ones are ready when a request ends
-        return new JobSchedule(interval, maxJobs, duration("monitor.batch.window", window), 2 * maxInFlight * maxJobs, stuck,
-                System::nanoTime);
+        return once("jobSchedule", () -> {
+            Duration interval = duration("monitor.poll.interval", pollInterval);
+            if (maxJobs < 1 || maxJobs > MAX_JOBS_PER_REQUEST) {
+                throw new InvalidSettingException("monitor.batch.max-jobs", "monitor.batch.max-jobs is " + maxJobs
+                        + "; it must be between 1 and " + MAX_JOBS_PER_REQUEST + " (longer URLs are refused by some servers)");
+            }
+            if (maxInFlight < 1) {
+                throw new InvalidSettingException("monitor.ams.max-in-flight", "monitor.ams.max-in-flight is " + maxInFlight
+                        + "; it must be at least 1");
+            }
+            // a check that has not ended long after every retry could have: a route was stopped under it
+            Duration stuck = duration(responseTimeout).multipliedBy(4).plus(interval).plusMinutes(1);
+            // twice the batches AMS serves at once: the next ones are ready when a request ends
+            return new JobSchedule(interval, maxJobs, duration("monitor.batch.window", window), 2 * maxInFlight * maxJobs, stuck,
+                    System::nanoTime);
+        });
     }
 
     /** Runs the per-job part of a batch's checks side by side (check-batch's split). */
     @BindToRegistry
     public ExecutorService jobChecks(CamelContext camelContext, @PropertyInject("monitor.checks.parallel") int threads) {
-        return camelContext.getExecutorServiceManager().newFixedThreadPool(this, "job-checks", Math.max(1, threads));
+        return once("jobChecks", () ->
+                camelContext.getExecutorServiceManager().newFixedThreadPool(this, "job-checks", Math.max(1, threads)));
     }
 
     @BindToRegistry
@@ -178,8 +230,8 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public OutgoingHeaderFilter outgoingHeaderFilter() {
-        return new OutgoingHeaderFilter();
+    public KafkaHeaderFilter kafkaHeaderFilter() {
+        return new KafkaHeaderFilter();
     }
 
     // Health and metrics (see docs/observing.md)
@@ -204,6 +256,11 @@ public class MonitorConfiguration implements CamelConfiguration {
             @BeanInject("tokenProvider") TokenProvider tokenProvider,
             @PropertyInject("monitor.health.token-recheck") String recheck) {
         return new EntraTokenHealthCheck(tokenProvider, duration(recheck), CLOCK);
+    }
+
+    @BindToRegistry
+    public TrackingHealthCheck trackingHealthCheck(@BeanInject("jobSchedule") JobSchedule schedule) {
+        return new TrackingHealthCheck(schedule);
     }
 
     @BindToRegistry
@@ -236,6 +293,8 @@ public class MonitorConfiguration implements CamelConfiguration {
                 .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
         // a route file change goes live only when the routes folder with it passes the same check as `validate`
         RouteReloadGuard.installWhenStarted(camelContext);
+        // unauthenticated health answers say UP/DOWN and name checks, no more (contract, "Trust")
+        ManagementGuard.installWhenStarted(camelContext);
     }
 
     /** Tracking starts with the context: topic, carried-over jobs, restore (see TrackingService). */
@@ -265,6 +324,20 @@ public class MonitorConfiguration implements CamelConfiguration {
         } catch (RuntimeException e) {
             throw new InvalidSettingException(key, key + " is '" + text + "'; expected a duration such as 500ms, 15s, 2m or 48h");
         }
+    }
+
+    /** The setting {@code key} as a positive number of bytes: {@code 4194304}, {@code 64KiB} or {@code 4MiB}. */
+    static long bytes(String key, String text) {
+        Matcher size = SIZE.matcher(text == null ? "" : text);
+        long value = size.matches() ? Long.parseLong(size.group(1)) * switch (size.group(2)) {
+            case "KiB" -> 1024L;
+            case "MiB" -> 1024L * 1024;
+            default -> 1L;
+        } : 0;
+        if (value <= 0) {
+            throw new InvalidSettingException(key, key + " is '" + text + "'; expected a size such as 4194304, 64KiB or 4MiB");
+        }
+        return value;
     }
 
     static Duration duration(String text) {

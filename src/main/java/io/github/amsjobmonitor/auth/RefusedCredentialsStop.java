@@ -37,7 +37,8 @@ public class RefusedCredentialsStop {
             return;
         }
         LOG.error("{} Stopped taking work: routes {} suspended, nothing more is read, committed or dead-lettered."
-                + " Fix azure.ad.client-id / azure.ad.client-secret and restart the monitor.", refusal.getMessage(), routeIds);
+                + " Fix azure.ad.client-id or the credential (client secret, secret file, certificate or federated token)"
+                + " and restart the monitor.", refusal.getMessage(), routeIds);
         CamelContext context = camelContext;
         if (context == null) {
             return;

@@ -1,9 +1,9 @@
 package io.github.amsjobmonitor.auth;
 
-import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
+import com.microsoft.aad.msal4j.MsalClientException;
 import com.microsoft.aad.msal4j.MsalServiceException;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.transport.LoopbackOrHttps;
@@ -46,6 +46,8 @@ public class TokenProvider {
 
     private static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(1);
     private static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
+    // token and metadata answers are a few KiB; 1 MiB leaves room for any of them
+    static final long DEFAULT_MAX_ANSWER_BYTES = 1024 * 1024;
     private static final Set<String> REFUSED_CREDENTIALS = Set.of("invalid_client", "unauthorized_client");
 
     /** The last failed fetch and when the next one may be sent. */
@@ -53,8 +55,8 @@ public class TokenProvider {
     }
 
     private final ConfidentialClientApplication app;
-    private final ClientCredentialParameters parameters;
-    private final ClientCredentialParameters renewal;
+    private final ClientCredential credential;
+    private final Set<String> scopes;
     private final String clientId;
     private final Duration requestTimeout;
     private final Clock clock;
@@ -79,31 +81,55 @@ public class TokenProvider {
     public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
                          Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
                          Clock clock) {
+        this(authorityHost, tenantId, clientId, ClientCredential.secret(clientSecret), scope, connectTimeout, readTimeout,
+                retryBackoff, maxRetryBackoff, DEFAULT_MAX_ANSWER_BYTES, clock);
+    }
+
+    public TokenProvider(String authorityHost, String tenantId, String clientId, String clientSecret, String scope,
+                         Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
+                         long maxAnswerBytes, Clock clock) {
+        this(authorityHost, tenantId, clientId, ClientCredential.secret(clientSecret), scope, connectTimeout, readTimeout,
+                retryBackoff, maxRetryBackoff, maxAnswerBytes, clock);
+    }
+
+    /** With any credential (see {@link ClientCredentials}): a secret, a secret file, a certificate, a federated token. */
+    public TokenProvider(String authorityHost, String tenantId, String clientId, ClientCredential credential, String scope,
+                         Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
+                         Clock clock) {
+        this(authorityHost, tenantId, clientId, credential, scope, connectTimeout, readTimeout, retryBackoff, maxRetryBackoff,
+                DEFAULT_MAX_ANSWER_BYTES, clock);
+    }
+
+    /** @param maxAnswerBytes the longest answer read from Entra ID ({@code monitor.token.max-answer-size}); longer ones fail the request */
+    public TokenProvider(String authorityHost, String tenantId, String clientId, ClientCredential credential, String scope,
+                         Duration connectTimeout, Duration readTimeout, Duration retryBackoff, Duration maxRetryBackoff,
+                         long maxAnswerBytes, Clock clock) {
         this.clientId = clientId;
+        this.credential = credential;
         this.retryBackoff = retryBackoff;
         this.maxRetryBackoff = maxRetryBackoff.compareTo(retryBackoff) < 0 ? retryBackoff : maxRetryBackoff;
         this.clock = clock;
         this.requestTimeout = connectTimeout.plus(readTimeout).multipliedBy(2);
-        this.parameters = ClientCredentialParameters.builder(Set.of(scope)).build();
-        this.renewal = ClientCredentialParameters.builder(Set.of(scope)).skipCache(true).build();
+        this.scopes = Set.of(scope);
         URI host = URI.create(authorityHost.endsWith("/") ? authorityHost : authorityHost + "/");
         // the client secret goes to this host
         LoopbackOrHttps.problem(host).ifPresent(problem -> {
             throw new IllegalArgumentException("azure.ad.authority-host must be an https:// URL: '" + authorityHost + "' " + problem);
         });
         try {
-            var builder = ConfidentialClientApplication.builder(clientId, ClientCredentialFactory.createFromSecret(clientSecret));
+            // MSAL wants a credential up front; each request then brings the current one (see request())
+            var builder = ConfidentialClientApplication.builder(clientId, credential.forTokenRequest());
             if ("http".equals(host.getScheme())) {
                 // MSAL takes only https authorities; a port in the authority would also defeat its cache
                 builder.authority("https://" + host.getHost() + "/" + tenantId + "/")
                         .instanceDiscovery(false)
                         .validateAuthority(false)
-                        .httpClient(new LoopbackHttpClient(host, connectTimeout, readTimeout));
+                        .httpClient(EntraHttpClient.toLoopback(host, connectTimeout, readTimeout, maxAnswerBytes));
             } else {
-                // MSAL's own HTTPS client: the JVM's default trust (javax.net.ssl.trustStore) and hostname checks
+                // our client, not MSAL's default: it caps the answer's size and sets the timeouts; TLS is the
+                // JVM's default (javax.net.ssl.trustStore) with its hostname checks
                 builder.authority(host.resolve(tenantId + "/").toString())
-                        .connectTimeoutForDefaultHttpClient((int) connectTimeout.toMillis())
-                        .readTimeoutForDefaultHttpClient((int) readTimeout.toMillis());
+                        .httpClient(EntraHttpClient.direct(connectTimeout, readTimeout, maxAnswerBytes));
                 if (!EntraCloudHosts.isMicrosoftCloud(host.getHost())) {
                     // A port in such an authority (https://host:8443/) defeats MSAL's token cache; harmless
                     // here, since this class keeps its own token with MSAL's expiry margin.
@@ -129,7 +155,7 @@ public class TokenProvider {
         synchronized (refreshLock) {
             token = current;
             if (!isFresh(token)) {
-                token = acquireUnlessBackingOff(parameters);
+                token = acquireUnlessBackingOff(false);
                 current = token;
             }
             return token.accessToken();
@@ -149,7 +175,7 @@ public class TokenProvider {
             Instant now = Instant.now(clock);
             if (stillCurrent && !renewedAt.plus(LEAST_TIME_BETWEEN_RENEWALS).isAfter(now)) {
                 renewedAt = now;
-                current = acquireUnlessBackingOff(renewal);
+                current = acquireUnlessBackingOff(true);
                 LOG.info("AMS refused the token of client {}: got a new one", clientId);
             }
         }
@@ -170,7 +196,7 @@ public class TokenProvider {
     }
 
     // called holding refreshLock
-    private IAuthenticationResult acquireUnlessBackingOff(ClientCredentialParameters request) {
+    private IAuthenticationResult acquireUnlessBackingOff(boolean skipCache) {
         if (refused != null) {
             throw refused.again();
         }
@@ -181,7 +207,7 @@ public class TokenProvider {
                     + failure.retryAt() + ")", failure.error().getErrorCode());
         }
         try {
-            IAuthenticationResult result = acquire(request);
+            IAuthenticationResult result = acquire(skipCache);
             lastFailure = null;
             return result;
         } catch (CredentialsRefusedException e) {
@@ -228,10 +254,10 @@ public class TokenProvider {
         return token != null && token.expiresOnDate().toInstant().minus(EXPIRY_MARGIN).isAfter(Instant.now(clock));
     }
 
-    private IAuthenticationResult acquire(ClientCredentialParameters request) {
+    private IAuthenticationResult acquire(boolean skipCache) {
         tokenRequests.incrementAndGet();
         try {
-            IAuthenticationResult result = request(request);
+            IAuthenticationResult result = request(skipCache);
             lastOutcome = TokenOutcome.obtained(Instant.now(clock));
             return result;
         } catch (RuntimeException e) {
@@ -241,8 +267,11 @@ public class TokenProvider {
         }
     }
 
-    private IAuthenticationResult request(ClientCredentialParameters request) {
+    private IAuthenticationResult request(boolean skipCache) {
         try {
+            // the credential of this request: a secret file or a federated token may have changed since the last one
+            ClientCredentialParameters request = ClientCredentialParameters.builder(scopes).skipCache(skipCache)
+                    .clientCredential(credential.forTokenRequest()).build();
             IAuthenticationResult result = app.acquireToken(request).get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
             if (result == null || result.accessToken() == null || result.accessToken().isEmpty()) {
                 // MSAL reports an answer without access_token as a success
@@ -256,6 +285,10 @@ public class TokenProvider {
             if (cause instanceof MsalServiceException service && REFUSED_CREDENTIALS.contains(service.errorCode())) {
                 throw new CredentialsRefusedException(clientId, service.errorCode(), service.statusCode(),
                         entraIdReason(service.getMessage()));
+            }
+            if (cause instanceof MsalClientException && cause.getCause() instanceof TokenUnavailableException unreadable) {
+                // the federated token file could not be read when MSAL called back for it
+                throw unreadable;
             }
             if (cause instanceof MsalServiceException service) {
                 throw new TokenUnavailableException("Entra ID refused a token for client " + clientId + ": "

@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * Redacts credentials from log text, whatever logger wrote it and at whatever level: the client secret
- * (as registered at start, raw and form-encoded), the last bearer tokens fetched, and anything shaped like
+ * and certificate password (as registered at start, raw and form-encoded), a secret read from a file, federated
+ * assertions, the last bearer tokens fetched, and anything shaped like
  * one ({@code Bearer <token>}, {@code "access_token":"..."}, {@code client_secret=...}). Libraries log
  * these at DEBUG (Apache HttpClient's {@code headers} and {@code wire} loggers write the
  * {@code Authorization} header); capping their levels in logback.xml is the first defence, this is the
@@ -26,8 +27,8 @@ public final class SecretMasking {
                     + "|(\"?(?:access_token|refresh_token|id_token|client_secret|client_assertion)\"?\\s*[:=]\\s*\"?)[^\"&\\s,}\\]]+"
                     // a setting named *client-secret* with its value, as Camel's property resolution logs it at DEBUG:
                     // "azure.ad.client-secret with value: x", "{{azure.ad.client-secret}} -> x", "client-secret = x"
-                    + "|((?:client[-.]secret|CLIENT_SECRET)[\"'}\\]]*\\s*(?:with value:|->|=|:)\\s*\"?)[^\"&\\s,}\\]]+");
-    private static final String[] HINTS = {"bearer", "token", "secret", "assertion"};
+                    + "|((?:client[-.]secret|CLIENT_SECRET|client[-.]certificate[-.]password|CLIENT_CERTIFICATE_PASSWORD)[\"'}\\]]*\\s*(?:with value:|->|=|:)\\s*\"?)[^\"&\\s,}\\]]+");
+    private static final String[] HINTS = {"bearer", "token", "secret", "assertion", "password"};
 
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     private static final ConcurrentLinkedDeque<String> TOKENS = new ConcurrentLinkedDeque<>();
@@ -51,6 +52,14 @@ public final class SecretMasking {
                 TOKENS.pollLast();
             }
         }
+    }
+
+    /**
+     * A client assertion just read (a federated token): masked like a bearer token, among the last few
+     * only, since a rotated one is not worth remembering for good.
+     */
+    public static void registerAssertion(String assertion) {
+        registerToken(assertion);
     }
 
     /** {@code text} with every known secret and token, and anything shaped like one, replaced by {@value #MASK}. */

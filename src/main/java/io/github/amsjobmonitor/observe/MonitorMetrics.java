@@ -1,7 +1,7 @@
 package io.github.amsjobmonitor.observe;
 
 import io.github.amsjobmonitor.auth.TokenProvider;
-import io.github.amsjobmonitor.events.OutgoingHeaderFilter;
+import io.github.amsjobmonitor.events.KafkaHeaderFilter;
 import io.github.amsjobmonitor.tracking.Observation;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -157,7 +157,7 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
             return;
         }
         if (topic.equals(deadLetterTopic)) {
-            String code = exchange.getMessage().getHeader(OutgoingHeaderFilter.ERROR_CODE, String.class);
+            String code = exchange.getMessage().getHeader(KafkaHeaderFilter.ERROR_CODE, String.class);
             Counter.builder("monitor.dead.letters").description("Records written to the dead-letter topic, by error code")
                     .tag("code", code == null ? "unknown" : code).register(registry).increment();
             return;

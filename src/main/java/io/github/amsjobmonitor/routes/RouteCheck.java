@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.routes;
 
+import io.github.amsjobmonitor.auth.EntraSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -88,7 +89,13 @@ public final class RouteCheck {
             PropertiesComponent properties = dry.getPropertiesComponent();
             properties.setLocation("file:application.properties;optional=true");
             Properties standIns = new Properties();
+            // a certificate or federated token configured instead of a secret: a stand-in secret would be a second credential
+            boolean credentialSet = EntraSettings.read(key -> properties.resolveProperty(key).orElse(null), System.getenv())
+                    .hasCredential();
             STAND_INS.forEach((key, value) -> {
+                if (key.equals("azure.ad.client-secret") && credentialSet) {
+                    return;
+                }
                 if (properties.resolveProperty(key).filter(v -> !v.isBlank()).isEmpty()) {
                     standIns.put(key, value);
                 }

@@ -12,6 +12,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -357,7 +359,27 @@ public final class AmsSimulator implements AutoCloseable {
         tokens.changeClientSecret(newSecret);
     }
 
+    /** Uploads a certificate to the application: client assertions signed with its key are accepted from now on. */
+    public void registerClientCertificate(X509Certificate certificate) {
+        tokens.assertionCheck().registerCertificate(certificate);
+    }
+
+    /**
+     * Adds a federated identity credential to the application (workload identity): tokens of {@code issuer} for
+     * {@code subject}, with audience {@code api://AzureADTokenExchange} and signed by {@code issuerKey}, are accepted
+     * as client assertions from now on. On AKS the issuer is the cluster's OIDC issuer URL and the subject
+     * {@code system:serviceaccount:<namespace>:<service account>}.
+     */
+    public void addFederatedCredential(String issuer, String subject, PublicKey issuerKey) {
+        tokens.assertionCheck().addFederatedCredential(new ClientAssertionCheck.FederatedCredential(issuer, subject, issuerKey));
+    }
+
     // --- observations ---
+
+    /** The client assertions received on the token endpoint, accepted or not, oldest first (the last 20). */
+    public List<String> receivedClientAssertions() {
+        return tokens.receivedAssertions();
+    }
 
     /** Every access token issued so far, invalidated ones included: for tests that look for leaks. */
     public Set<String> issuedTokens() {

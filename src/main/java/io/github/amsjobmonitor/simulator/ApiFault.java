@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * A fault the simulated AMS API can answer with, for {@link AmsSimulator#injectFault}. Request
  * faults (STATUS, SLOW, UNAUTHORIZED) hit the next API requests of any kind; answer faults
- * (NOT_JSON, VERBOSE, NO_STATE, UNKNOWN_STATE) spoil the body of the next {@code Jobs()} answers
+ * (NOT_JSON, VERBOSE, NO_STATE, UNKNOWN_STATE, OVERSIZED) spoil the body of the next {@code Jobs()} answers
  * that would have been 200.
  *
  * @param kind       what goes wrong
@@ -29,12 +29,17 @@ public record ApiFault(Kind kind, int status, Duration retryAfter, Duration dela
         /** 200 with jobs that have no {@code State}. */
         NO_STATE,
         /** 200 with jobs whose {@code State} is 42, a state no version knows. */
-        UNKNOWN_STATE;
+        UNKNOWN_STATE,
+        /** 200 with a readable answer padded with whitespace to {@link #OVERSIZED_BYTES}, past the default ams.max-answer-size. */
+        OVERSIZED;
 
         boolean spoilsAnswer() {
             return ordinal() >= NOT_JSON.ordinal();
         }
     }
+
+    /** The length of an OVERSIZED answer: 5 MiB. */
+    public static final int OVERSIZED_BYTES = 5 * 1024 * 1024;
 
     /** The State integer of an UNKNOWN_STATE answer. */
     public static final int UNKNOWN_STATE_CODE = 42;

@@ -12,7 +12,7 @@ import java.util.Map;
  * 500...) for the next 3 API requests, with {@code Retry-After} when given;</li>
  * <li>{@code POST {"fault":"SLOW","millis":20000}}: the next answer 20 s late;</li>
  * <li>{@code POST {"fault":"UNAUTHORIZED"}}: 401 for a valid token;</li>
- * <li>{@code POST {"fault":"NOT_JSON"|"VERBOSE"|"NO_STATE"|"UNKNOWN_STATE","times":-1}}: spoiled
+ * <li>{@code POST {"fault":"NOT_JSON"|"VERBOSE"|"NO_STATE"|"UNKNOWN_STATE"|"OVERSIZED","times":-1}}: spoiled
  * {@code Jobs()} answers until cleared;</li>
  * <li>{@code POST {"fault":"REFUSE","millis":10000}}: connections refused for 10 s;</li>
  * <li>{@code DELETE}: clears pending faults.</li>

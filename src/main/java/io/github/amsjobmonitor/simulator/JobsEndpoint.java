@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +165,12 @@ final class JobsEndpoint {
                     jobs.add(fields);
                 }
                 yield Reply.json(200, CONTENT_TYPE, Reply.object("odata.metadata", apiUrl + "$metadata#Jobs", "value", jobs));
+            }
+            case OVERSIZED -> {
+                byte[] readable = Reply.json(200, CONTENT_TYPE, Reply.object("odata.metadata", apiUrl + "$metadata#Jobs", "value", page)).body();
+                byte[] padded = Arrays.copyOf(readable, Math.max(readable.length, ApiFault.OVERSIZED_BYTES));
+                Arrays.fill(padded, readable.length, padded.length, (byte) ' ');
+                yield new Reply(200, CONTENT_TYPE, padded, Map.of());
             }
             default -> throw new IllegalStateException("not an answer fault: " + kind);
         };

@@ -144,6 +144,29 @@ public final class SimulatorCertificate {
         }
     }
 
+    /**
+     * Writes a PKCS#12 keystore with this key and certificate under the given password: for a server
+     * other than the simulator that must serve TLS with it, such as a test's Kafka broker
+     * ({@code ssl.keystore.location}).
+     */
+    public Path writeKeyStore(Path file, String storePassword) {
+        try {
+            KeyStore out = KeyStore.getInstance("PKCS12");
+            out.load(null, null);
+            out.setKeyEntry(ALIAS, keyStore.getKey(ALIAS, password), storePassword.toCharArray(),
+                    keyStore.getCertificateChain(ALIAS));
+            createParent(file);
+            try (OutputStream stream = Files.newOutputStream(file)) {
+                out.store(stream, storePassword.toCharArray());
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the keystore " + file, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot write the keystore " + file, e);
+        }
+    }
+
     /** Writes the certificate as PEM, for tools such as {@code curl --cacert}. */
     public Path writePem(Path file) {
         try {

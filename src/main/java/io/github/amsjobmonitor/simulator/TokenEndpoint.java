@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Entra ID (Azure AD) v2 client-credentials token endpoint for one tenant and one service principal.
+ * The client proves itself with the client secret, or with a client assertion: a JWT signed with a
+ * registered certificate's key, or a federated token (see {@link ClientAssertionCheck}).
  * Errors carry the same {@code error} codes and AADSTS numbers as Entra ID, so a client's handling
  * of them can be tested.
  */
@@ -37,11 +41,15 @@ final class TokenEndpoint {
     private volatile Duration answerDelay = Duration.ZERO;
     private volatile boolean unavailable;
     private volatile String clientSecret;
+    private final ClientAssertionCheck assertionCheck;
+    private static final int RECENT_ASSERTIONS = 20;
+    private final Deque<String> assertions = new ArrayDeque<>();
 
     TokenEndpoint(SimulatorSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
         this.clientSecret = settings.clientSecret();
+        this.assertionCheck = new ClientAssertionCheck(settings.tenant(), settings.clientId(), clock);
     }
 
     Reply token(String method, String tenant, String contentType, String body) {
@@ -81,7 +89,16 @@ final class TokenEndpoint {
             return error(401, "invalid_client", 700016, "Application with identifier '" + clientId
                     + "' was not found in the directory '" + tenant + "'.");
         }
-        if (!this.clientSecret.equals(clientSecret)) {
+        String assertion = first(form, "client_assertion");
+        if (assertion != null) {
+            Reply refused = checkAssertion(assertion, first(form, "client_assertion_type"), clientId);
+            if (refused != null) {
+                return refused;
+            }
+        } else if (clientSecret == null) {
+            return error(401, "invalid_client", 7000218, "The request body must contain the following parameter:"
+                    + " 'client_assertion' or 'client_secret'.");
+        } else if (!this.clientSecret.equals(clientSecret)) {
             return error(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent"
                     + " in the request is the client secret value, not the client secret ID, for a secret added to app '"
                     + clientId + "'.");
@@ -91,6 +108,32 @@ final class TokenEndpoint {
             return error(400, "invalid_scope", 1002012, "The provided value for scope " + scope + " is not valid.");
         }
         return issue();
+    }
+
+    private Reply checkAssertion(String assertion, String assertionType, String clientId) {
+        synchronized (assertions) {
+            if (assertions.size() == RECENT_ASSERTIONS) {
+                assertions.removeFirst();
+            }
+            assertions.addLast(assertion);
+        }
+        if (!ClientAssertionCheck.JWT_BEARER.equals(assertionType)) {
+            return error(400, "invalid_request", 900144, "The request body must contain the following parameter:"
+                    + " 'client_assertion_type'.");
+        }
+        ClientAssertionCheck.Refusal refusal = assertionCheck.check(assertion, clientId);
+        return refusal == null ? null : error(refusal.status(), refusal.error(), refusal.code(), refusal.description());
+    }
+
+    /** The client assertions received (any outcome), oldest first: the last {@value #RECENT_ASSERTIONS}. */
+    List<String> receivedAssertions() {
+        synchronized (assertions) {
+            return List.copyOf(assertions);
+        }
+    }
+
+    ClientAssertionCheck assertionCheck() {
+        return assertionCheck;
     }
 
     private static String first(Map<String, List<String>> form, String name) {
@@ -177,7 +220,7 @@ final class TokenEndpoint {
         String root = baseUrl + "/" + tenant;
         return Reply.json(200, CONTENT_TYPE, Reply.object(
                 "token_endpoint", root + "/oauth2/v2.0/token",
-                "token_endpoint_auth_methods_supported", List.of("client_secret_post"),
+                "token_endpoint_auth_methods_supported", List.of("client_secret_post", "private_key_jwt"),
                 "jwks_uri", root + "/discovery/v2.0/keys",
                 "issuer", root + "/v2.0",
                 "authorization_endpoint", root + "/oauth2/v2.0/authorize"));

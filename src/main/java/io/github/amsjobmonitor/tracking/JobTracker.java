@@ -104,7 +104,9 @@ public class JobTracker {
      * published) and whether a progress event is due; for a job in Error, the tasks' error details.
      */
     public Observation withTasks(Observation observation, TasksPage tasks) {
-        List<JobError> errors = tasks.value().stream()
+        // error details belong to the Error event only: the tasks are read after the job, and a job seen
+        // Processing may have failed in between (its event must not carry errors; its Error event will)
+        List<JobError> errors = observation.state() != JobState.Error ? List.of() : tasks.value().stream()
                 .flatMap(task -> task.errorDetails().stream().map(e -> new JobError(e.code(), e.message(), task.name())))
                 .toList();
         OptionalDouble mean = tasks.meanProgress();

@@ -60,4 +60,11 @@ class AmsAnswersTest {
         String excerpt = AmsAnswers.excerpt("a\nb\u0000c" + "x".repeat(500));
         assertTrue(excerpt.length() < 70 && !excerpt.contains("\n"), excerpt);
     }
+
+    @Test
+    void should_escape_control_characters_of_what_an_invalid_answer_quotes() {
+        JobsPage page = answers.jobsPage("{\"value\":[{\"Id\":\"x\\r\\nINFO forged\"}]}");
+        String message = assertThrows(AmsAnswerInvalidException.class, () -> AmsAnswers.requireState(page)).getMessage();
+        assertEquals("job x\\r\\nINFO forged has no State integer in the answer", message);
+    }
 }

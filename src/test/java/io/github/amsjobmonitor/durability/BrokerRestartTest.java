@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The broker goes away for 5 s while 16 jobs are being tracked and most of them change state, then comes back
  * on the same port with its data. The monitor (in this JVM, over a broker of its own: restarting the shared one
- * would disturb other classes) must carry on by itself: every final event arrives, and the never-ending jobs
- * are still checked afterwards.
+ * would disturb other classes) must carry on by itself: its tracking consumer reconnects without losing its
+ * partitions' jobs, the tracking records written while the broker was away are retried, every final event
+ * arrives, and the never-ending jobs are still checked afterwards.
  */
 class BrokerRestartTest {
 
@@ -67,7 +68,6 @@ class BrokerRestartTest {
         Topics topics = Topics.unique();
         Map<String, String> settings = RunningMonitor.settings(simulator, topics, broker);
         settings.put("monitor.poll.interval", INTERVAL.toMillis() + "ms");
-        settings.put("monitor.checks.partitions", "3");
         RunningMonitor monitor = RunningMonitor.start(settings, topics, broker);
         cleanup.add(monitor);
         TopicWatcher watcher = new TopicWatcher(broker.bootstrapServers(),

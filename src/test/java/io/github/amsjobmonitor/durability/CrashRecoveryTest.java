@@ -35,9 +35,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * kill -9 of the monitor while 40 jobs are in flight, then a new monitor with the same settings: every job
- * still gets its final event (on job-status and its outcome topic), and once the restart has settled each
- * running job is checked at most once per poll interval (no duplicate check chains left by the crash).
+ * kill -9 of the monitor while 40 jobs are in flight, then a new monitor with the same settings: it restores the
+ * jobs from the tracking topic, every job still gets its final event (on job-status and its outcome topic, a
+ * repeat with the same ce_id), and once the restart has settled each running job is checked once per poll
+ * interval: one chain of checks per job, never two checks closer than an interval.
  *
  * <p>The monitor runs as a real JVM ({@link MonitorProcess}), so the kill is a real SIGKILL: no shutdown hook,
  * no last commit, no leave-group. The consumer session timeout is lowered to 10 s for the test (the monitor's
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.Test;
 class CrashRecoveryTest {
 
     private static final Duration INTERVAL = Duration.ofMillis(500);
-    /** The window, starting one interval after the new monitor's first check, in which checks are counted. */
+    /** The window, starting once every never-ending job is checked again after the restart, in which checks are counted. */
     private static final int WINDOW_INTERVALS = 6;
     private static final Duration START = Duration.ofSeconds(60);
     private static final Duration WAIT = Duration.ofSeconds(45);
@@ -68,6 +69,7 @@ class CrashRecoveryTest {
     private static Instant killedAt;
     private static int finalsBeforeKill;
     private static Instant intakeCaughtUpAt;
+    private static Instant secondStartedAt;
 
     @BeforeAll
     static void killTheMonitorMidFlightAndStartAnother() {
@@ -78,7 +80,6 @@ class CrashRecoveryTest {
         RunningMonitor.createPublicTopics(broker, topics);
         Map<String, String> settings = RunningMonitor.settings(simulator, topics);
         settings.put("monitor.poll.interval", INTERVAL.toMillis() + "ms");
-        settings.put("monitor.checks.partitions", "3");
         settings.put("camel.component.kafka.session-timeout-ms", "10000");
         watcher = new TopicWatcher(broker.bootstrapServers(),
                 List.of(topics.jobStatus(), topics.finished(), topics.errored(), topics.canceled()));
@@ -97,7 +98,9 @@ class CrashRecoveryTest {
         for (int i = 0; i < 30; i++) {
             JobScenario scenario = ENDINGS[i % 3];
             String id = SimulatedJob.randomId();
-            simulator.register(id, "crash " + i, scenario, Duration.ofMillis(3000 + (i % 5) * 250));
+            // steps long enough that no job can be final before the kill, even when a loaded machine is slow
+            // to show the first events (CI ran two test JVMs side by side: all 30 were final with 3 s steps)
+            simulator.register(id, "crash " + i, scenario, Duration.ofMillis(6000 + (i % 5) * 500));
             EXPECTED_FINAL.put(id, FinalEvents.finalState(scenario));
             ids.add(id);
         }
@@ -121,6 +124,7 @@ class CrashRecoveryTest {
         assertEquals(137, exit, "SIGKILL");
 
         second = MonitorProcess.start("crash-recovery-2", settings).awaitStarted(START);
+        secondStartedAt = Instant.now();
         intakeCaughtUpAt = awaitCommitted(broker, settings.get("monitor.group-id"), topics.jobIds(), ids.size());
     }
 
@@ -191,18 +195,51 @@ class CrashRecoveryTest {
     }
 
     @Test
-    void should_check_each_running_job_at_most_once_per_interval_once_the_restart_has_settled() {
+    void should_check_each_restored_job_soon_after_the_restart() {
+        // the dead instance holds the tracking partitions until its session (10 s) expires; then the restore
+        Instant launched = second.startedAt();
+        List<Long> fromStarted = new ArrayList<>();
+        List<Long> fromKill = new ArrayList<>();
+        TopicWatcher.awaitOrFail(WAIT, () -> LONG_RUNNING.stream().allMatch(id -> CHECKS.stream()
+                        .anyMatch(c -> c.jobId().equals(id) && c.at().isAfter(launched))),
+                () -> "never-ending jobs not checked after the restart\n" + second.tail(40));
+        for (String id : LONG_RUNNING) {
+            Instant first = CHECKS.stream().filter(c -> c.jobId().equals(id) && c.at().isAfter(launched)).map(Check::at)
+                    .min(Instant::compareTo).orElseThrow();
+            fromKill.add(Duration.between(killedAt, first).toMillis());
+            fromStarted.add(Duration.between(secondStartedAt, first).toMillis());
+        }
+        fromKill.sort(null);
+        fromStarted.sort(null);
+        System.out.printf("CrashRecoveryTest: restart -> first check of each never-ending job: %s ms after the new "
+                        + "monitor started (JVM launched %d ms after the kill, Camel started %d ms after the kill); "
+                        + "%s ms after the kill; the new monitor logged: %s%n", fromStarted,
+                Duration.between(killedAt, launched).toMillis(), Duration.between(killedAt, secondStartedAt).toMillis(),
+                fromKill, second.logLines("Restored partition").stream().map(l -> l.substring(l.indexOf("Restored"))).toList());
+        long bound = 10_000 + 10_000; // the dead instance's session timeout + rebalance, restore and the first tick
+        assertTrue(fromStarted.get(fromStarted.size() - 1) <= bound,
+                "a restored job was checked only " + fromStarted + " ms after the new monitor started");
+    }
+
+    @Test
+    void should_check_each_running_job_once_per_interval_once_the_restart_has_settled() {
         // the new JVM is launched only once the old one is dead: every check after its launch is its own
         Instant restartedAt = awaitFirstCheckAfter(second.startedAt());
-        // settled: the new monitor checks again and has taken in (again) every job ID it was given
-        Instant settled = restartedAt.isAfter(intakeCaughtUpAt) ? restartedAt : intakeCaughtUpAt;
-        Instant from = settled.plus(INTERVAL);
+        // settled: the new monitor has taken in every job ID it was given, and every never-ending job's chain of
+        // checks runs again (checked twice since the restart: the first round after a restore is the slowest)
+        TopicWatcher.awaitOrFail(WAIT, () -> LONG_RUNNING.stream().allMatch(id -> CHECKS.stream()
+                        .filter(c -> c.jobId().equals(id) && c.at().isAfter(second.startedAt())).count() >= 2),
+                () -> "never-ending jobs not checked twice after the restart\n" + second.tail(40));
+        Instant chainsRunning = Instant.now();
+        Instant settled = chainsRunning.isAfter(intakeCaughtUpAt) ? chainsRunning : intakeCaughtUpAt;
+        Instant from = settled;
         Instant to = from.plus(INTERVAL.multipliedBy(WINDOW_INTERVALS));
         TopicWatcher.await(Duration.ofSeconds(30), () -> Instant.now().isAfter(to.plusMillis(200)));
 
         Map<String, Long> perJob = CHECKS.stream()
                 .filter(c -> !c.at().isBefore(from) && c.at().isBefore(to))
                 .collect(Collectors.groupingBy(Check::jobId, TreeMap::new, Collectors.counting()));
+        // one chain of checks: a check every interval (plus a tick), so about WINDOW_INTERVALS checks; two chains double it
         long bound = WINDOW_INTERVALS + 1;
         Map<String, Long> longRunning = new TreeMap<>();
         LONG_RUNNING.forEach(id -> longRunning.put(id, perJob.getOrDefault(id, 0L)));
@@ -221,7 +258,20 @@ class CrashRecoveryTest {
 
         assertTrue(tooOften.isEmpty(), "jobs checked more than " + bound + " times in " + WINDOW_INTERVALS
                 + " intervals after the restart settled (duplicate check chains): " + tooOften);
-        longRunning.forEach((id, count) -> assertTrue(count >= 1, "running job " + id + " no longer checked after the restart"));
+        longRunning.forEach((id, count) -> assertTrue(count >= WINDOW_INTERVALS / 2,
+                "running job " + id + " checked only " + count + " times in " + WINDOW_INTERVALS + " intervals after the "
+                        + "restart; its checks since the kill, in ms from the window's start: " + CHECKS.stream()
+                        .filter(c -> c.jobId().equals(id) && c.at().isAfter(killedAt))
+                        .map(c -> Duration.between(from, c.at()).toMillis()).toList()));
+        for (String id : LONG_RUNNING) {
+            List<Instant> times = CHECKS.stream().filter(c -> c.jobId().equals(id) && !c.at().isBefore(from) && c.at().isBefore(to))
+                    .map(Check::at).sorted().toList();
+            for (int i = 1; i < times.size(); i++) {
+                long gap = Duration.between(times.get(i - 1), times.get(i)).toMillis();
+                // a check is due one interval after the previous one ended; a second chain would check in between
+                assertTrue(gap >= INTERVAL.toMillis() - 50, id + " checked twice " + gap + " ms apart after the restart");
+            }
+        }
     }
 
     private static Instant awaitFirstCheckAfter(Instant instant) {

@@ -14,6 +14,7 @@ import io.github.amsjobmonitor.testsupport.RunningMonitor;
 import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
 import io.github.amsjobmonitor.testsupport.SharedKafka;
 import io.github.amsjobmonitor.testsupport.TopicWatcher;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -34,27 +35,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A job ID's offset is not committed before the job's tracking record (its next check) is on the checks topic.
+ * A job ID's offset on job-ids is not committed before the job's tracking record (its request on the tracking
+ * topic) is acknowledged, and a batch whose write failed is read again.
  *
- * <p>How the tracking record is made to fail: the checks topic is created before the monitor starts (the monitor
- * then leaves it as it is) with {@code max.message.bytes} far below the size of any tracking record. The broker
- * rejects the write with {@code RecordTooLargeException}: immediate, deterministic, not retried by the producer,
- * and confined to that one topic (the job's status event still goes out, so the check itself demonstrably ran).
- * Raising the limit online ({@code incrementalAlterConfigs}) removes the cause without touching the monitor.
- * Other ways were weighed: a topic that does not exist is created by the monitor (and by auto-creation);
- * {@code min.insync.replicas} above the replica count is a retriable error, so the producer would hold the record
- * for {@code delivery.timeout.ms} (2 min) instead of failing it; stopping the broker would stop commits too, so
- * "not committed" would prove nothing.
+ * <p>How the tracking record is made to fail: the tracking topic is created before the monitor starts (the
+ * monitor then leaves it as it is) with {@code max.message.bytes} far below the size of any tracking record. The
+ * broker rejects the write with {@code RecordTooLargeException}: immediate, deterministic, not retried by the
+ * producer, and confined to that one topic. Raising the limit online ({@code incrementalAlterConfigs}) removes
+ * the cause without touching the monitor. Other ways were weighed: a topic that does not exist is created by the
+ * monitor (and by auto-creation); {@code min.insync.replicas} above the replica count is a retriable error, so
+ * the producer would hold the record for {@code delivery.timeout.ms} (2 min) instead of failing it; stopping the
+ * broker would stop commits too, so "not committed" would prove nothing.
  *
- * <p>The simulator runs on a {@link ManualClock}, so the job stays Queued while the write fails: a job found in a
- * final state needs no tracking record and its offset may rightly be committed. A rejected record (dead-lettered)
- * goes first, so the group has committed offset 1 before the job ID arrives at offset 1: "not committed past the
- * job ID" is then an exact offset, and shows that commits do happen, rather than "no commit at all".
+ * <p>A rejected record (dead-lettered) goes first, alone, so the group has committed offset 1 before the job ID
+ * arrives at offset 1: "not committed past the job ID" is then an exact offset, and shows that commits do
+ * happen. A second rejected record follows the job ID: each time the batch is read again, it is dead-lettered
+ * again, which is how the test sees the re-reads. The simulator runs on a {@link ManualClock}, so the job stays
+ * Queued until the test moves it on.
  */
 class OffsetCommitTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Duration STEP = Duration.ofMinutes(1);
+    private static final String BEHIND_THE_JOB = "not a job id either";
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 
@@ -87,12 +90,12 @@ class OffsetCommitTest {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
         cleanup.add(admin);
         // no tracking record fits in 64 bytes (a record batch header alone is 61)
-        admin.createTopics(List.of(new NewTopic(topics.checks(), 3, (short) 1)
-                .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "64")))).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(List.of(new NewTopic(topics.tracking(), 3, (short) 1).configs(Map.of(
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "64", TopicConfig.CLEANUP_POLICY_CONFIG, "compact"))))
+                .all().get(30, TimeUnit.SECONDS);
         Map<String, String> settings = RunningMonitor.settings(simulator, topics);
         settings.put("monitor.poll.interval", "500ms");
-        settings.put("monitor.checks.partitions", "3");
-        // each failed write is retried twice quickly, then the record is given up and read again
+        // each failed write is retried twice quickly, then the batch is given up and read again
         settings.put("monitor.kafka-write.retries", "2");
         settings.put("monitor.kafka-write.retry-delay", "100");
         String group = settings.get("monitor.group-id");
@@ -111,40 +114,41 @@ class OffsetCommitTest {
                 () -> "the rejected record's offset was not committed: " + committed(admin, group, input));
         assertEquals(1, watcher.on(topics.deadLetter()).size());
 
-        // offset 1: a job whose tracking record cannot be written
+        // offset 1: a job whose tracking record cannot be written; offset 2: a record read again with it
         assertEquals(1, kafka.send(topics.jobIds(), null, job).offset());
-        TopicWatcher.awaitOrFail(WAIT, () -> checksOfJob.get() >= 3,
-                () -> "the job was checked " + checksOfJob.get() + " times, expected a first check and redeliveries");
-        // commits are asynchronous: look again after each of several further attempts
+        assertEquals(2, kafka.send(topics.jobIds(), null, BEHIND_THE_JOB).offset());
+        // commits are asynchronous: look again after each of several further re-reads
         List<Long> samples = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            int before = checksOfJob.get();
-            TopicWatcher.awaitOrFail(WAIT, () -> checksOfJob.get() > before, () -> "no further attempt at the job");
+        for (int i = 0; i < 4; i++) {
+            long before = reReads(watcher, topics);
+            TopicWatcher.awaitOrFail(WAIT, () -> reReads(watcher, topics) > before,
+                    () -> "the batch was not read again: " + reReads(watcher, topics) + " reads of offset 2");
             samples.add(committed(admin, group, input));
         }
-        System.out.printf("OffsetCommitTest: while the tracking record could not be written: %d checks of the job, "
-                        + "%d status events for it (same ce_id: %d distinct), committed offsets sampled %s%n",
-                checksOfJob.get(), watcher.on(topics.jobStatus()).size(),
-                watcher.on(topics.jobStatus()).stream().map(TopicWatcher.Seen::ceId).distinct().count(), samples);
+        System.out.printf("OffsetCommitTest: while the tracking record could not be written: batch read %d times, "
+                        + "committed offsets sampled %s, %d checks of the job%n",
+                reReads(watcher, topics), samples, checksOfJob.get());
         assertTrue(samples.stream().allMatch(offset -> offset == 1),
                 "the job ID's offset (1) was committed before its tracking record existed: committed offsets " + samples);
-        assertTrue(kafka.readAll(topics.checks()).isEmpty(), "a tracking record got through the 64-byte limit");
-        // each attempt publishes the Queued event again: a repeat, with the same ce_id, as the contract allows
-        assertEquals(1, watcher.on(topics.jobStatus()).stream().map(TopicWatcher.Seen::ceId).distinct().count());
+        assertTrue(kafka.readAll(topics.tracking()).isEmpty(), "a tracking record got through the 64-byte limit");
+        // nothing tracks the job yet, so nothing checks it
+        assertEquals(0, checksOfJob.get(), "checks of a job that has no tracking record");
+        assertTrue(watcher.on(topics.jobStatus()).isEmpty(), "events of a job that has no tracking record");
 
-        // the cause goes away: the same record is tried again, tracked, committed
-        int attemptsWhileBroken = checksOfJob.get();
-        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.checks()),
+        // the cause goes away: the same batch is read again, tracked, committed
+        admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topics.tracking()),
                 (Collection<AlterConfigOp>) List.of(new AlterConfigOp(
                         new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "1048588"), AlterConfigOp.OpType.SET))))
                 .all().get(30, TimeUnit.SECONDS);
-        TopicWatcher.awaitOrFail(WAIT, () -> committed(admin, group, input) == 2,
+        TopicWatcher.awaitOrFail(WAIT, () -> committed(admin, group, input) == 3,
                 () -> "the job ID's offset was not committed once its tracking record could be written: "
                         + committed(admin, group, input));
-        assertTrue(kafka.readAll(topics.checks()).stream().anyMatch(r -> job.equals(r.key())),
-                "no tracking record for the job on the checks topic");
+        assertTrue(kafka.readAll(topics.tracking()).stream().anyMatch(r -> job.equals(r.key())),
+                "no tracking record for the job on the tracking topic");
 
-        // and it is tracked: the checks find each next state, up to the final one
+        // and it is tracked: the checks find each state, up to the final one
+        TopicWatcher.awaitOrFail(WAIT, () -> watcher.on(topics.jobStatus()).stream()
+                .anyMatch(s -> job.equals(s.key()) && "Queued".equals(s.state())), () -> "no Queued event for the job");
         for (String state : List.of("Scheduled", "Processing", "Finished")) {
             clock.advance(STEP);
             TopicWatcher.awaitOrFail(WAIT, () -> watcher.on(topics.jobStatus()).stream()
@@ -152,7 +156,15 @@ class OffsetCommitTest {
         }
         TopicWatcher.awaitOrFail(WAIT, () -> watcher.on(topics.finished()).stream().anyMatch(s -> job.equals(s.key())),
                 () -> "no event on job-finished");
-        System.out.printf("OffsetCommitTest: %d checks before the fix; after it, tracked to Finished%n", attemptsWhileBroken);
+        assertEquals(4, watcher.on(topics.jobStatus()).size(), "one event per state");
+        System.out.printf("OffsetCommitTest: after the fix, tracked to Finished; the record behind the job was "
+                + "dead-lettered %d times in all%n", reReads(watcher, topics));
+    }
+
+    /** How often the record behind the job ID was read (each read dead-letters it once more). */
+    private static long reReads(TopicWatcher watcher, Topics topics) {
+        return watcher.on(topics.deadLetter()).stream()
+                .filter(s -> BEHIND_THE_JOB.equals(new String(s.record().value(), StandardCharsets.UTF_8))).count();
     }
 
     /** The group's committed offset of the partition, -1 when there is none. */

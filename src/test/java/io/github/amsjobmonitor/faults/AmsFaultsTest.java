@@ -185,8 +185,12 @@ class AmsFaultsTest {
             finish(job);
             assertNoDeadLetter(job);
         }
+        // the three jobs were checked in one request each time: a job still tracked keeps the requests
+        // coming that let the half-open breaker close
+        String stillTracked = trackQueuedJob();
         await("the breaker closed", () -> "CLOSED".equals(breaker().getCircuitBreakerState()));
         await("ams-api UP again", () -> amsHealth().getState() == HealthCheck.State.UP);
+        finish(stillTracked);
     }
 
     private static HealthCheck.Result amsHealth() {
@@ -217,7 +221,7 @@ class AmsFaultsTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = ApiFault.Kind.class, names = {"NOT_JSON", "VERBOSE", "NO_STATE"})
+    @EnumSource(value = ApiFault.Kind.class, names = {"NOT_JSON", "VERBOSE", "NO_STATE", "OVERSIZED"})
     void should_keep_a_job_tracked_through_unreadable_answers_and_finish_it(ApiFault.Kind kind) {
         String job = trackQueuedJob();
         simulator.injectFault(ApiFault.of(kind), 2);
@@ -256,6 +260,21 @@ class AmsFaultsTest {
         assertTrue(header(dead.get(0), "monitor-error-reason").contains(String.valueOf(MAX_INVALID_ANSWERS)),
                 header(dead.get(0), "monitor-error-reason"));
         assertArrayEquals(input.getBytes(StandardCharsets.UTF_8), dead.get(0).value());
+        assertTrue(states(job).isEmpty());
+    }
+
+    @Test
+    void should_dead_letter_a_job_whose_answers_stay_larger_than_ams_max_answer_size() {
+        String job = SimulatedJob.randomId();
+        simulator.register(job, "oversized", JobScenario.FINISH, STEP);
+        simulator.injectFault(ApiFault.of(ApiFault.Kind.OVERSIZED), -1);
+        kafka.send(topics.jobIds(), null, job);
+
+        List<ConsumerRecord<String, byte[]>> dead = kafka.consume(topics.deadLetter(), r -> job.equals(r.key()), 1, WAIT);
+        assertEquals(1, dead.size(), "dead-lettered");
+        assertEquals("AMS_ANSWER_INVALID", header(dead.get(0), "monitor-error-code"));
+        String reason = header(dead.get(0), "monitor-error-reason");
+        assertTrue(reason.contains("ams.max-answer-size allows (4194304 bytes)"), reason);
         assertTrue(states(job).isEmpty());
     }
 

@@ -30,9 +30,12 @@ class ConfigurationErrorsTest {
         "azure.ad.tenant-id       | ''                         | required",
         "azure.ad.client-id       | ''                         | required",
         "azure.ad.client-secret   | <absent>                   | required",
+        "azure.ad.client-certificate-path | /etc/monitor/client.pem | only one Entra ID credential",
+        "azure.ad.federated-token-file | /var/run/secrets/azure/tokens/azure-identity-token | only one Entra ID credential",
         "azure.ad.authority-host  | http://login.example.com   | loopback",
         "monitor.poll.interval    | fast                       | expected a duration",
-        "monitor.poll.interval    | 5m                         | at most 4m",
+        "monitor.batch.max-jobs   | 40                         | between 1 and 25",
+        "monitor.ams.max-in-flight | 0                         | at least 1",
         "monitor.token.read-timeout | soon                     | expected a duration",
     })
     void should_stop_the_start_with_one_line_naming_the_setting(String key, String value, String expected) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.amsjobmonitor.simulator.AmsSimulator;
 import io.github.amsjobmonitor.simulator.JobScenario;
 import io.github.amsjobmonitor.simulator.SimulatedJob;
-import io.github.amsjobmonitor.simulator.SimulatedJob;
 import io.github.amsjobmonitor.simulator.SimulatorSettings;
 import io.github.amsjobmonitor.testsupport.KafkaTestClient;
 import io.github.amsjobmonitor.testsupport.MonitorProcess;
@@ -34,9 +33,11 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
- * A wrong client secret: Entra ID answers 401 invalid_client. The monitor stops taking work (reads, commits,
- * dead-letters nothing), says so once at ERROR without the secret, and shows credentials DOWN in its health.
- * Restarted with the right secret, it tracks every job that waited on the input topic.
+ * A wrong client secret: Entra ID answers 401 invalid_client. The monitor stops working (no AMS call, no event,
+ * no dead letter; intake and checks suspended), says so once at ERROR without the secret, and shows credentials
+ * DOWN in its health. The job IDs it took in before the first token request are safe: the intake commits their
+ * offsets only once their tracking records are written, and needs no token for that. Restarted with the right
+ * secret, it tracks every job it was sent.
  */
 class RefusedCredentialsTest {
 
@@ -77,8 +78,12 @@ class RefusedCredentialsTest {
                 assertFalse(refused.logText().contains(WRONG_SECRET), "the secret is in the log");
                 assertEquals(1, simulator.tokenRequestCount(), "refused credentials are not tried again");
                 assertEquals(0, simulator.jobsRequestCount());
-                assertEquals(-1, committed(admin, group, new TopicPartition(topics.jobIds(), 0)),
-                        "nothing of the input topic is committed");
+                // what was taken in is on the tracking topic: committed only with its tracking record written
+                long committed = committed(admin, group, new TopicPartition(topics.jobIds(), 0));
+                Set<String> tracked = kafka.readAll(topics.tracking()).stream().map(r -> r.key())
+                        .filter(jobs::contains).collect(Collectors.toSet());
+                assertTrue(tracked.containsAll(jobs.subList(0, (int) Math.max(0, committed))),
+                        "job IDs committed (" + committed + ") without their tracking records (" + tracked + ")");
                 assertTrue(kafka.readAll(topics.jobStatus()).isEmpty());
                 assertTrue(kafka.readAll(topics.deadLetter()).isEmpty());
 

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.amsjobmonitor.simulator.AmsSimulator;
 import io.github.amsjobmonitor.simulator.JobScenario;
 import io.github.amsjobmonitor.simulator.SimulatedJob;
@@ -24,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Producers' bad input goes to the dead-letter topic byte for byte, with a code and a reason, and
@@ -76,6 +82,14 @@ class RejectedInputTest {
         simulator.close();
     }
 
+    private static byte[] json(Object value) {
+        try {
+            return new ObjectMapper().writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -125,5 +139,35 @@ class RejectedInputTest {
             assertTrue(term.startsWith("Id eq '") && term.endsWith("'"), term);
             return term.substring("Id eq '".length(), term.length() - 1);
         }).toList();
+    }
+
+    @Test
+    void should_escape_a_correlation_data_key_with_cr_lf_in_the_reason_header_and_the_log_line() {
+        // a key (quoted in the reason, as its value is not a string) that tries to forge a second log line
+        String forgedKey = "a\r\n2026-12-02T18:00:00.000Z INFO  [main] forged - ok\u2028";
+        String escapedKey = "a\\r\\n2026-12-02T18:00:00.000Z INFO  [main] forged - ok\\u2028";
+        byte[] input = json(Map.of("jobId", VALID, "correlationData", Map.of(forgedKey, 1)));
+        Logger deadLetterLog = (Logger) LoggerFactory.getLogger("io.github.amsjobmonitor.dead-letter");
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        deadLetterLog.addAppender(lines);
+        try {
+            kafka.send(topics.jobIds(), "forged", input);
+            List<ConsumerRecord<String, byte[]>> dead = kafka.consume(topics.deadLetter(), r -> "forged".equals(r.key()), 1, WAIT);
+            assertEquals(1, dead.size());
+            assertArrayEquals(input, dead.get(0).value(), "the record itself stays byte for byte");
+            String reason = header(dead.get(0), "monitor-error-reason");
+            assertTrue(reason.contains("field '" + escapedKey + "'"), reason);
+            assertFalse(reason.contains("\r") || reason.contains("\n") || reason.contains("\u2028"), reason);
+
+            // logged before the record is written, so it is there now
+            List<String> logged = List.copyOf(lines.list).stream().map(ILoggingEvent::getFormattedMessage)
+                    .filter(line -> line.contains("forged")).toList();
+            assertEquals(1, logged.size(), logged.toString());
+            assertTrue(logged.get(0).contains("field '" + escapedKey + "'"), logged.get(0));
+            assertFalse(logged.get(0).contains("\r") || logged.get(0).contains("\n"), logged.get(0));
+        } finally {
+            deadLetterLog.detachAppender(lines);
+        }
     }
 }

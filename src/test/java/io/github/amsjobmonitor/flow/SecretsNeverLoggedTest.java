@@ -12,10 +12,13 @@ import io.github.amsjobmonitor.testsupport.MonitorProcess;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
 import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
 import io.github.amsjobmonitor.testsupport.SharedKafka;
+import io.github.amsjobmonitor.testsupport.TestCredentials;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +28,14 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * With every logger turned up (the shipped logback.xml with each level set to DEBUG, Apache HttpClient and MSAL4J
  * at TRACE), a job tracked to Finished with tokens renewed on every call and invalidated once, and a rejected
  * record: neither the client secret nor any token Entra ID issued appears in the log or in any record of any
- * topic. What it cannot see: JDK-internal logging (java.net.http, JUL) that does not go through SLF4J.
+ * topic; nor, with a certificate or a federated token instead, the certificate password or any client assertion.
+ * What it cannot see: JDK-internal logging (java.net.http, JUL) that does not go through SLF4J.
  */
 class SecretsNeverLoggedTest {
 
@@ -87,6 +92,63 @@ class SecretsNeverLoggedTest {
                 }
                 assertEquals(List.of(), leaks, "records holding a credential");
             }
+        }
+    }
+
+    @Test
+    void should_keep_the_certificate_password_and_federated_tokens_out_of_logs_at_debug(@TempDir Path folder) throws Exception {
+        TestCredentials.ClientCertificate certificate = TestCredentials.clientCertificate(folder, "debug-client", 2);
+        KeyPair issuer = TestCredentials.rsaKeyPair();
+        String federatedIssuer = "https://oidc.prod-aks.azure.com/debug/";
+        String serviceAccount = "system:serviceaccount:media:ams-job-monitor";
+        Instant now = Instant.now();
+        String federatedToken = TestCredentials.federatedToken(issuer.getPrivate(), federatedIssuer, serviceAccount,
+                "api://AzureADTokenExchange", now.minusSeconds(5), now.plus(Duration.ofHours(1)));
+        Path tokenFile = Files.writeString(folder.resolve("azure-identity-token"), federatedToken);
+        Topics topics = Topics.unique();
+        try (AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)
+                .withTokenLifetime(Duration.ofSeconds(200))).start();
+             KafkaTestClient kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers())) {
+            simulator.registerClientCertificate(certificate.certificate());
+            simulator.addFederatedCredential(federatedIssuer, serviceAccount, issuer.getPublic());
+            RunningMonitor.createPublicTopics(SharedKafka.broker(), topics);
+            Map<String, String> settings = RunningMonitor.settings(simulator, topics);
+            settings.remove("azure.ad.client-secret");
+            settings.put("logback.configurationFile", everythingAtDebug().toString());
+            // two monitors one after the other: a PKCS#12 certificate (password as a variable), then a federated token
+            Map<String, String> pkcs12 = new java.util.HashMap<>(settings);
+            pkcs12.put("azure.ad.client-certificate-path", certificate.pkcs12().toString());
+            Map<String, String> federated = new java.util.HashMap<>(settings);
+            federated.put("azure.ad.federated-token-file", tokenFile.toString());
+            String pkcs12Log = trackOneJob("secrets-at-debug-pkcs12", pkcs12,
+                    Map.of("AZURE_AD_CLIENT_CERTIFICATE_PASSWORD", certificate.password()), simulator, kafka, topics);
+            String federatedLog = trackOneJob("secrets-at-debug-federated", federated, Map.of(), simulator, kafka, topics);
+
+            List<String> assertions = simulator.receivedClientAssertions();
+            assertTrue(assertions.contains(federatedToken), "the federated token was sent");
+            assertTrue(assertions.size() >= 4, assertions.size() + " assertions (tokens renewed on every call)");
+            for (String log : List.of(pkcs12Log, federatedLog)) {
+                assertFalse(log.contains(certificate.password()), "the certificate password is in the log");
+                for (String assertion : assertions) {
+                    assertFalse(log.contains(assertion), "a client assertion is in the log");
+                }
+                for (String token : simulator.issuedTokens()) {
+                    assertFalse(log.contains(token), "an issued token is in the log");
+                }
+            }
+        }
+    }
+
+    /** Starts a monitor, tracks one job to Finished, stops it; returns its log. */
+    private static String trackOneJob(String name, Map<String, String> settings, Map<String, String> environment,
+                                      AmsSimulator simulator, KafkaTestClient kafka, Topics topics) {
+        try (MonitorProcess monitor = MonitorProcess.start(name, settings, environment).awaitStarted(Duration.ofSeconds(90))) {
+            String job = simulator.registerRandom(JobScenario.FINISH, Duration.ofSeconds(1));
+            kafka.send(topics.jobIds(), null, job);
+            assertEquals(1, kafka.consume(topics.finished(), r -> job.equals(r.key()), 1, WAIT).size(),
+                    "the job reaches Finished; log:\n" + monitor.tail(20));
+            monitor.stopGracefully();
+            return monitor.logText();
         }
     }
 

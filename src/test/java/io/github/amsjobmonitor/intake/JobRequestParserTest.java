@@ -82,4 +82,12 @@ class JobRequestParserTest {
         java.util.Arrays.fill(big, (byte) 'a');
         assertEquals(JobRequestParser.INVALID_INPUT, rejected(big).getCode());
     }
+
+    @Test
+    void should_escape_control_characters_of_a_correlation_data_key_quoted_in_the_reason() {
+        RejectedInputException e = rejected(("{\"jobId\":\"" + ID + "\",\"correlationData\":"
+                + "{\"a\\r\\nWARN forged\\u2028x\":1}}").getBytes(StandardCharsets.UTF_8));
+        assertEquals("correlationData must be a JSON object of strings; field 'a\\r\\nWARN forged\\u2028x' is not a string.",
+                e.getReason());
+    }
 }

@@ -106,4 +106,13 @@ class SecretMaskingTest {
         assertFalse(out.contains("the-client-secret") || out.contains("abcdefghijklmnop"), out);
         context.stop();
     }
+
+    @Test
+    void should_redact_the_certificate_password_setting_and_a_federated_assertion_read_from_its_file() {
+        assertEquals("azure.ad.client-certificate-password with value: ***",
+                SecretMasking.mask("azure.ad.client-certificate-password with value: p4ss-w0rd"));
+        assertEquals("AZURE_AD_CLIENT_CERTIFICATE_PASSWORD=***", SecretMasking.mask("AZURE_AD_CLIENT_CERTIFICATE_PASSWORD=p4ss-w0rd"));
+        SecretMasking.registerAssertion("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl");
+        assertEquals("read ***", SecretMasking.mask("read eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzeXN0ZW0ifQ.c2lnbmF0dXJl"));
+    }
 }

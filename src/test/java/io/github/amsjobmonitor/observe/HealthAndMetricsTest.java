@@ -20,19 +20,28 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
  * Camel's management server serves health (routes, Kafka consumers, a token obtainable, AMS answering)
- * and the monitor's Prometheus series, as an operator reads them.
+ * and the monitor's Prometheus series, as an operator reads them. Probes go without credentials, as
+ * Kubernetes sends them; check messages and metrics are read with the operator's credentials (Camel's
+ * management authentication; what a caller without them gets: HealthExposureTest).
  */
 class HealthAndMetricsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final String OPERATOR = "Basic " + Base64.getEncoder().encodeToString(
+            "operator:operator-password".getBytes(StandardCharsets.UTF_8));
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -57,7 +66,7 @@ class HealthAndMetricsTest {
                     assertEquals("UP", checkState(body, check), check + " in " + health.body());
                 }
 
-                HttpResponse<String> metrics = get(port, "/observe/metrics");
+                HttpResponse<String> metrics = getAsOperator(port, "/observe/metrics");
                 assertEquals(200, metrics.statusCode());
                 assertTrue(metrics.body().contains("camel_exchanges_total"), "route exchange counters");
                 assertTrue(metrics.body().contains("routeId=\"check-job\""), "per-route series");
@@ -164,10 +173,15 @@ class HealthAndMetricsTest {
         }
     }
 
-    private static Map<String, String> withManagement(AmsSimulator simulator, Topics topics, int port) {
+    private static Map<String, String> withManagement(AmsSimulator simulator, Topics topics, int port) throws IOException {
         Map<String, String> settings = RunningMonitor.settings(simulator, topics);
         settings.put("camel.management.enabled", "true");
         settings.put("camel.management.port", String.valueOf(port));
+        Path users = Files.createTempFile("management-users", ".properties");
+        users.toFile().deleteOnExit();
+        Files.writeString(users, "user.operator=operator-password,observer\nrole.observer=*\n");
+        settings.put("camel.management.authentication-enabled", "true");
+        settings.put("camel.management.basic-properties-file", users.toString());
         return settings;
     }
 
@@ -183,7 +197,7 @@ class HealthAndMetricsTest {
 
     private JsonNode health(int port) {
         try {
-            return JSON.readTree(get(port, "/observe/health").body());
+            return JSON.readTree(getAsOperator(port, "/observe/health").body());
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -208,13 +222,20 @@ class HealthAndMetricsTest {
     }
 
     private String scrape(int port) {
-        return get(port, "/observe/metrics").body();
+        return getAsOperator(port, "/observe/metrics").body();
     }
 
     private HttpResponse<String> get(int port, String path) {
+        return get(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)), path);
+    }
+
+    private HttpResponse<String> getAsOperator(int port, String path) {
+        return get(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", OPERATOR), path);
+    }
+
+    private HttpResponse<String> get(HttpRequest.Builder request, String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("GET " + path, e);
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import static io.github.amsjobmonitor.routes.RouteReloadTest.statusOf;
 import static io.github.amsjobmonitor.testsupport.KafkaTestClient.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -32,8 +33,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -48,8 +51,8 @@ import org.junit.jupiter.api.Test;
  * The README's "Three common changes" (section "Changing the routes") work as written: an operator
  * edits a copy of the shipped routes while the monitor runs, with the YAML taken from README.md
  * itself, and each change goes live by reload. A filter on {@code correlationData.env} then ignores
- * test jobs (no event, not tracked, record committed), and a team's topic gets a copy of every
- * job-status event.
+ * test jobs (no event, tracking ended at the first check, record committed), and a team's topic gets
+ * a copy of every job-status event.
  */
 class OperatorRecipesTest {
 
@@ -63,8 +66,8 @@ class OperatorRecipesTest {
     private static final List<String> PUBLISHED_JOBS = List.of(PLAIN_JOB, PROD_JOB);
     private static final List<String> STATES = JobScenario.FINISH.states().stream().map(s -> s.displayName()).toList();
 
-    /** Every job ID the monitor asked AMS about. */
-    private static final Set<String> QUERIED = ConcurrentHashMap.newKeySet();
+    /** Every job ID the monitor asked AMS about, once per request. */
+    private static final Queue<String> QUERIED = new ConcurrentLinkedQueue<>();
 
     private static ManualClock clock;
     private static AmsSimulator simulator;
@@ -95,7 +98,7 @@ class OperatorRecipesTest {
         monitor = RunningMonitor.start(settings, topics);
         kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers());
 
-        routes.write("intake.camel.yaml", withIgnoreTestJobs(routes.read("intake.camel.yaml"), readmeSnippet("**Ignore some jobs**")));
+        routes.write("check-job.camel.yaml", withIgnoreTestJobs(routes.read("check-job.camel.yaml"), readmeSnippet("**Ignore some jobs**")));
         await("the filter applied", () -> statusOf(monitor).appliedCount() == 1);
 
         String teamSnippet = readmeSnippet("**An extra topic for a team**");
@@ -139,7 +142,7 @@ class OperatorRecipesTest {
         assertEquals(0, validateExit, validateOut);
         assertEquals("ok: " + routes.files().size() + " route files in " + routes.path() + " follow the YAML DSL schema and load",
                 validateOut.strip());
-        assertTrue(routes.read("intake.camel.yaml").contains("id: ignore-test-jobs"));
+        assertTrue(routes.read("check-job.camel.yaml").contains("id: ignore-test-jobs"));
         assertTrue(routes.read("publish-status.camel.yaml").contains("id: to-team-topic"));
     }
 
@@ -147,8 +150,10 @@ class OperatorRecipesTest {
     void should_ignore_a_job_whose_correlation_data_says_env_test() {
         assertFalse(keys(topics.jobStatus()).contains(TEST_JOB), "the test job got an event");
         assertFalse(keys(topics.finished()).contains(TEST_JOB), "the test job got a final event");
-        assertFalse(keys(topics.checks()).contains(TEST_JOB), "the test job has a next check: it is tracked");
-        assertFalse(QUERIED.contains(TEST_JOB), "the monitor asked AMS about the test job");
+        List<ConsumerRecord<String, byte[]>> tracking = kafka.readAll(topics.tracking()).stream()
+                .filter(r -> TEST_JOB.equals(r.key())).toList();
+        assertNull(tracking.get(tracking.size() - 1).value(), "the test job's tracking ended with a tombstone");
+        assertEquals(1, QUERIED.stream().filter(TEST_JOB::equals).count(), "AMS asked about the test job once, in its first batch");
         assertFalse(keys(topics.deadLetter()).contains(TEST_JOB), "the test job was dead-lettered, not ignored");
     }
 
@@ -206,30 +211,29 @@ class OperatorRecipesTest {
      * lines from {@code - filter:} on are inserted, and the {@code choice} with the steps that follow
      * it move under the filter's {@code steps}, at the indent the snippet shows.
      */
-    static String withIgnoreTestJobs(String intake, String snippet) {
+    /** check-job.camel.yaml with the snippet's filter inserted right after the step the snippet names before its "...". */
+    static String withIgnoreTestJobs(String checkJob, String snippet) {
         List<String> lines = snippet.lines().toList();
-        int firstGap = indexOf(lines, "...", 0);
-        int filter = indexOf(lines, "- filter:", firstGap);
-        int choice = indexOf(lines, "- choice:", filter);
-        String after = String.join("\n", lines.subList(0, firstGap)) + "\n";
-        assertTrue(intake.contains(after), "intake.camel.yaml has no\n" + after);
-        String moved = lines.get(choice).strip() + "\n" + lines.get(choice + 1).strip();
-
-        List<String> file = new ArrayList<>(intake.lines().toList());
-        int fileChoice = -1;
-        for (int i = 0; i + 1 < file.size(); i++) {
-            if ((file.get(i).strip() + "\n" + file.get(i + 1).strip()).equals(moved)) {
-                fileChoice = i;
+        int gap = indexOf(lines, "...", 0);
+        int filter = indexOf(lines, "- filter:", gap);
+        String anchorId = lines.get(gap - 1).strip();
+        List<String> file = new ArrayList<>(checkJob.lines().toList());
+        int anchor = -1;
+        for (int i = 0; i < file.size(); i++) {
+            if (file.get(i).strip().equals(anchorId)) {
+                anchor = i;
             }
         }
-        assertTrue(fileChoice > 0, "intake.camel.yaml has no " + moved);
-        String shift = " ".repeat(indent(lines.get(choice)) - indent(file.get(fileChoice)));
-        List<String> result = new ArrayList<>(file.subList(0, fileChoice));
-        result.addAll(lines.subList(filter, choice));
-        // the choice is the route's last step: it and everything after it move under the filter
-        for (String line : file.subList(fileChoice, file.size())) {
-            result.add(line.isBlank() ? line : shift + line);
+        assertTrue(anchor > 0, "check-job.camel.yaml has no " + anchorId);
+        // the anchor step ends where the next step at its own indentation begins
+        int stepIndent = indent(file.get(anchor - 1));
+        int next = anchor + 1;
+        while (next < file.size() && (file.get(next).isBlank() || indent(file.get(next)) > stepIndent)) {
+            next++;
         }
+        List<String> result = new ArrayList<>(file.subList(0, next));
+        result.addAll(lines.subList(filter, lines.size()));
+        result.addAll(file.subList(next, file.size()));
         return String.join("\n", result) + "\n";
     }
 

@@ -76,8 +76,9 @@ class RouteRefusalTest {
         }
         settings.put("camel.management.enabled", "true");
         settings.put("camel.management.port", String.valueOf(port));
-        // every check with its details, also when all are UP
+        // every check with its details, also when all are UP (the test reads them without credentials)
         settings.put("camel.health.exposure-level", "full");
+        settings.put("monitor.observe.details-without-authentication", "true");
         monitor = RunningMonitor.start(settings, topics);
         kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers());
         routeIds = monitor.context().getRoutes().stream().map(r -> r.getRouteId()).sorted().toList();
@@ -102,9 +103,9 @@ class RouteRefusalTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             invalid YAML          | ams-request.camel.yaml     | '            name: Accept\n'   | '            name: Accept\n          bad: [unclosed\n' | ams-request.camel.yaml:25: not valid YAML
-            schema violation      | enqueue-check.camel.yaml   | '        - removeHeaders:'      | '        - removeHeaderz:'                                  | enqueue-check.camel.yaml:10: does not follow the YAML DSL schema
+            schema violation      | remember-job.camel.yaml    | '              - removeHeaders:' | '              - removeHeaderz:'                           | remember-job.camel.yaml:21: does not follow the YAML DSL schema
             unknown endpoint      | publish-status.camel.yaml  | '            uri: kafka\n'     | '            uri: kafak\n'                                  | publish-status.camel.yaml:26: route publish-status: No endpoint could be found for: kafak
-            unknown bean          | check-job.camel.yaml       | '              ref: jobLookup\n' | '              ref: jobLookups\n'                          | check-job.camel.yaml:19: route check-job: No bean could be found in the registry for: jobLookups
+            unknown bean          | check-job.camel.yaml       | '              ref: jobTracker\n' | '              ref: jobTrackers\n'                        | check-job.camel.yaml:21: route check-job: No bean could be found in the registry for: jobTrackers
             unknown option        | dead-letter-job.camel.yaml | 'topic: "{{monitor.topic.dead-letter}}"\n' | 'topic: "{{monitor.topic.dead-letter}}"\n              noSuchOption: 1\n' | Unknown parameters=[{noSuchOption=1}]
             emptied file          | publish-progress.camel.yaml | '- route:'                     | '# - route:'                                                | publish-progress.camel.yaml: defines no route
             """)

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,10 +33,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class KafkaTestClient implements AutoCloseable {
 
     private final String bootstrapServers;
+    private final Map<String, Object> security;
     private KafkaProducer<String, byte[]> producer;
 
     public KafkaTestClient(String bootstrapServers) {
+        this(bootstrapServers, Map.of());
+    }
+
+    /** A client of a secured broker: {@code security} holds its security.protocol, sasl.* and ssl.* settings. */
+    public KafkaTestClient(String bootstrapServers, Map<String, Object> security) {
         this.bootstrapServers = bootstrapServers;
+        this.security = Map.copyOf(security);
+    }
+
+    /** A client of the broker with the security it asks for. */
+    public static KafkaTestClient of(LocalKafkaBroker broker) {
+        return new KafkaTestClient(broker.bootstrapServers(), broker.clientSecurity());
+    }
+
+    private Map<String, Object> secured(Map<String, Object> settings) {
+        Map<String, Object> all = new HashMap<>(settings);
+        all.putAll(security);
+        return all;
     }
 
     public RecordMetadata send(String topic, String key, String value, Header... headers) {
@@ -45,12 +64,12 @@ public final class KafkaTestClient implements AutoCloseable {
     /** Sends and waits for the broker's acknowledgement (acks=all), so the record is there when this returns. */
     public synchronized RecordMetadata send(String topic, String key, byte[] value, Header... headers) {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
+            producer = new KafkaProducer<>(secured(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     ProducerConfig.ACKS_CONFIG, "all",
                     ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000, // fail fast, not after 60 s, when the broker is gone
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000),
+                    ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000)),
                     new StringSerializer(), new ByteArraySerializer());
         }
         try {
@@ -72,7 +91,7 @@ public final class KafkaTestClient implements AutoCloseable {
                                                         int count, Duration timeout) {
         List<ConsumerRecord<String, byte[]>> matched = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(secured(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -80,7 +99,7 @@ public final class KafkaTestClient implements AutoCloseable {
                 // reading must not create the topic the code under test is expected to write
                 ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 // notice soon a topic that appears while we wait
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500),
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500)),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long left;
@@ -102,10 +121,10 @@ public final class KafkaTestClient implements AutoCloseable {
      */
     public List<ConsumerRecord<String, byte[]>> readAll(String topic) {
         List<ConsumerRecord<String, byte[]>> all = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(secured(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false)),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -24,6 +27,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -46,14 +50,55 @@ public final class LocalKafkaBroker {
     private final int port;
     private final int controllerPort;
     private final int defaultPartitions;
+    private final SaslSsl saslSsl;
     private KafkaRaftServer server;
 
-    private LocalKafkaBroker(Path dataDir, boolean ownsDataDir, int port, int controllerPort, int defaultPartitions) {
+    /**
+     * A broker whose only client listener is SASL_SSL: TLS with the key and certificate of
+     * {@code keyStore} (PKCS#12), then SCRAM-SHA-512 with one of {@code users} (name to password),
+     * created when the data dir is formatted. The broker talks to itself over the same listener as
+     * its own user; the controller listener stays PLAINTEXT on loopback.
+     */
+    public record SaslSsl(Path keyStore, String keyStorePassword, Path trustStore, String trustStorePassword,
+                          Map<String, String> users) {
+
+        public static final String MECHANISM = "SCRAM-SHA-512";
+        static final String BROKER_USER = "broker";
+
+        /** The JAAS line a client (or the broker) logs in with as {@code user}. */
+        public String jaasConfig(String user) {
+            String password = user.equals(BROKER_USER) ? brokerPassword() : users.get(user);
+            if (password == null) {
+                throw new IllegalArgumentException("no SCRAM user " + user);
+            }
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                    + "\" password=\"" + password + "\";";
+        }
+
+        /** A Kafka client's security settings to connect as {@code user}. */
+        public Map<String, Object> clientSettings(String user) {
+            return Map.of(
+                    "security.protocol", "SASL_SSL",
+                    "sasl.mechanism", MECHANISM,
+                    "sasl.jaas.config", jaasConfig(user),
+                    "ssl.truststore.location", trustStore.toString(),
+                    "ssl.truststore.password", trustStorePassword,
+                    "ssl.truststore.type", "PKCS12");
+        }
+
+        private String brokerPassword() {
+            return keyStorePassword + "-broker";
+        }
+    }
+
+    private LocalKafkaBroker(Path dataDir, boolean ownsDataDir, int port, int controllerPort, int defaultPartitions,
+                             SaslSsl saslSsl) {
         this.dataDir = dataDir;
         this.ownsDataDir = ownsDataDir;
         this.port = port;
         this.controllerPort = controllerPort;
         this.defaultPartitions = defaultPartitions;
+        this.saslSsl = saslSsl;
     }
 
     /** Starts a broker; {@code dataDir} null = a temp dir deleted by {@link #stop()}, {@code port} 0 = a free port. */
@@ -63,12 +108,22 @@ public final class LocalKafkaBroker {
 
     /** As {@link #start(Path, int)}, with {@code num.partitions} for auto-created topics. */
     public static LocalKafkaBroker start(Path dataDir, int port, int defaultPartitions) {
+        return start(dataDir, port, defaultPartitions, null);
+    }
+
+    /** A broker in a temp dir, on a free port, whose only client listener is SASL_SSL ({@link SaslSsl}). */
+    public static LocalKafkaBroker startSaslSsl(SaslSsl saslSsl) {
+        return start(null, 0, 1, saslSsl);
+    }
+
+    /** As {@link #start(Path, int, int)}; a non-null {@code saslSsl} makes SASL_SSL the only client listener. */
+    public static LocalKafkaBroker start(Path dataDir, int port, int defaultPartitions, SaslSsl saslSsl) {
         try {
             boolean temp = dataDir == null;
             Path dir = temp ? Files.createTempDirectory("local-kafka-") : dataDir.toAbsolutePath();
             Files.createDirectories(dir);
             LocalKafkaBroker broker = new LocalKafkaBroker(dir, temp,
-                    port == 0 ? freePort() : port, freePort(), defaultPartitions);
+                    port == 0 ? freePort() : port, freePort(), defaultPartitions, saslSsl);
             try {
                 broker.startServer();
             } catch (RuntimeException e) {
@@ -93,9 +148,44 @@ public final class LocalKafkaBroker {
         return dataDir;
     }
 
+    /** What a test's own clients need besides the bootstrap servers: nothing, or SASL_SSL as the broker's user. */
+    public Map<String, Object> clientSecurity() {
+        return saslSsl == null ? Map.of() : saslSsl.clientSettings(SaslSsl.BROKER_USER);
+    }
+
+    /**
+     * The broker's count of connections that failed authentication (a TLS handshake or a SASL exchange),
+     * over all its listeners: Kafka's {@code failed-authentication-total} of {@code socket-server-metrics}.
+     */
+    public double failedAuthentications() {
+        return socketServerTotal("failed-authentication-total");
+    }
+
+    /** As {@link #failedAuthentications()}, for {@code successful-authentication-total}. */
+    public double successfulAuthentications() {
+        return socketServerTotal("successful-authentication-total");
+    }
+
+    private synchronized double socketServerTotal(String name) {
+        try {
+            // KafkaRaftServer keeps the Metrics its broker's socket server records into in a private field
+            Field field = KafkaRaftServer.class.getDeclaredField("metrics");
+            field.setAccessible(true);
+            Metrics metrics = (Metrics) field.get(server);
+            return metrics.metrics().entrySet().stream()
+                    .filter(e -> e.getKey().group().equals("socket-server-metrics") && e.getKey().name().equals(name))
+                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                    .sum();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the broker's metrics", e);
+        }
+    }
+
     /** Creates the topics (replication factor 1); a topic that already exists is left as it is. */
     public void createTopics(int partitions, String... names) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        Map<String, Object> settings = new HashMap<>(clientSecurity());
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        try (Admin admin = Admin.create(settings)) {
             List<NewTopic> topics = Arrays.stream(names).map(n -> new NewTopic(n, partitions, (short) 1)).toList();
             for (var result : admin.createTopics(topics).values().entrySet()) {
                 try {
@@ -175,7 +265,14 @@ public final class LocalKafkaBroker {
 
     private void format() {
         try {
-            new Formatter()
+            Formatter formatter = new Formatter();
+            if (saslSsl != null) {
+                List<String> scram = new ArrayList<>();
+                scram.add(scramArgument(SaslSsl.BROKER_USER, saslSsl.brokerPassword()));
+                saslSsl.users().forEach((user, password) -> scram.add(scramArgument(user, password)));
+                formatter.setScramArguments(scram);
+            }
+            formatter
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setNodeId(NODE_ID)
                     .setClusterId(Uuid.randomUuid().toString())
@@ -187,6 +284,11 @@ public final class LocalKafkaBroker {
         } catch (Exception e) {
             throw new IllegalStateException("cannot format " + dataDir, e);
         }
+    }
+
+    /** kafka-storage's --add-scram syntax. */
+    private static String scramArgument(String user, String password) {
+        return SaslSsl.MECHANISM + "=[name=" + user + ",password=" + password + "]";
     }
 
     private Properties config() {
@@ -216,6 +318,24 @@ public final class LocalKafkaBroker {
         p.put("log.cleaner.dedupe.buffer.size", "8388608");
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "2");
+        if (saslSsl != null) {
+            p.put("listeners", "SASL_SSL://" + HOST + ":" + port + "," + CONTROLLER + "://" + HOST + ":" + controllerPort);
+            p.put("advertised.listeners", "SASL_SSL://" + HOST + ":" + port);
+            p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL," + CONTROLLER + ":PLAINTEXT");
+            p.put("inter.broker.listener.name", "SASL_SSL");
+            p.put("sasl.enabled.mechanisms", SaslSsl.MECHANISM);
+            p.put("sasl.mechanism.inter.broker.protocol", SaslSsl.MECHANISM);
+            p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", saslSsl.jaasConfig(SaslSsl.BROKER_USER));
+            p.put("ssl.keystore.type", "PKCS12");
+            p.put("ssl.keystore.location", saslSsl.keyStore().toString());
+            p.put("ssl.keystore.password", saslSsl.keyStorePassword());
+            p.put("ssl.key.password", saslSsl.keyStorePassword());
+            // the broker as a client of itself checks the certificate like any client
+            p.put("ssl.truststore.type", "PKCS12");
+            p.put("ssl.truststore.location", saslSsl.trustStore().toString());
+            p.put("ssl.truststore.password", saslSsl.trustStorePassword());
+            p.put("ssl.client.auth", "none");
+        }
         return p;
     }
 

@@ -74,6 +74,11 @@ public final class MonitorProcess implements AutoCloseable {
 
     /** Starts a monitor JVM; returns at once: use {@link #awaitStarted(Duration)}. */
     public static MonitorProcess start(String name, Map<String, String> settings) {
+        return start(name, settings, Map.of());
+    }
+
+    /** As {@link #start(String, Map)}, with these environment variables added (e.g. those AKS workload identity injects). */
+    public static MonitorProcess start(String name, Map<String, String> settings, Map<String, String> environment) {
         Path root = projectRoot();
         Path log = root.resolve("target/monitor-processes/" + name + ".log");
         Map<String, String> properties = new LinkedHashMap<>(settings);
@@ -97,6 +102,7 @@ public final class MonitorProcess implements AutoCloseable {
         if (secret != null) {
             builder.environment().put("AZURE_AD_CLIENT_SECRET", secret);
         }
+        builder.environment().putAll(environment);
         try {
             Files.createDirectories(log.getParent());
             Instant now = Instant.now();
@@ -187,6 +193,46 @@ public final class MonitorProcess implements AutoCloseable {
             // gone: fall back to what the JDK knows
         }
         return process.info().commandLine().orElse("");
+    }
+
+    /** The process's threads and their stacks now ({@code jcmd <pid> Thread.print}). */
+    public String threadDump() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), String.valueOf(pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String text = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!dump.waitFor(30, TimeUnit.SECONDS) || dump.exitValue() != 0) {
+                throw new IllegalStateException("jcmd Thread.print failed for " + this + ": " + text);
+            }
+            return text;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The threads of a {@link #threadDump()} that wait (sleep, park, wait) in the monitor's own code: those whose
+     * topmost frame outside the JDK is in {@code io.github.amsjobmonitor}. Threads waiting inside Kafka's or
+     * Camel's code (a consumer's poll, a timer) are not among them.
+     */
+    public static List<String> threadsWaitingInMonitorCode(String threadDump) {
+        List<String> waiting = new ArrayList<>();
+        for (String thread : threadDump.split("\\R\\s*\\R")) {
+            if (!thread.contains("java.lang.Thread.State: WAITING") && !thread.contains("java.lang.Thread.State: TIMED_WAITING")) {
+                continue;
+            }
+            thread.lines().map(String::strip).filter(line -> line.startsWith("at "))
+                    .map(line -> line.substring(3))
+                    .filter(frame -> !frame.startsWith("java.") && !frame.startsWith("jdk.") && !frame.startsWith("sun."))
+                    .findFirst()
+                    .filter(frame -> frame.startsWith("io.github.amsjobmonitor."))
+                    .ifPresent(frame -> waiting.add(thread.lines().findFirst().orElse("?") + " at " + frame));
+        }
+        return waiting;
     }
 
     public boolean isAlive() {

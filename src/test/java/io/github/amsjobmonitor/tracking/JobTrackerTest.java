@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.amsjobmonitor.ams.AmsAnswerInvalidException;
 import io.github.amsjobmonitor.ams.AmsJob;
+import io.github.amsjobmonitor.ams.AmsTask;
 import io.github.amsjobmonitor.ams.JobState;
 import io.github.amsjobmonitor.ams.JobsPage;
+import io.github.amsjobmonitor.ams.TasksPage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +35,18 @@ class JobTrackerTest {
 
     private static TrackedJob requested(String id) {
         return TrackedJob.requested(id, Map.of("k", "v"), NOW.toString(), null);
+    }
+
+    @Test
+    void should_keep_task_errors_out_of_a_processing_observation_when_the_job_failed_after_it_was_seen() {
+        // the job was seen Processing; its tasks, read a moment later, already carry the failure
+        TasksPage failed = new TasksPage(List.of(new AmsTask("t1", "Encode", 4, 70.0,
+                List.of(new AmsTask.ErrorDetail("ErrorProcessingTask", "corrupt input")))));
+        Observation processing = tracker.withTasks(tracker.observe(requested(ID), page(2)), failed);
+        assertTrue(processing.errors().isEmpty(), "errors on a Processing observation: " + processing.errors());
+        Observation error = tracker.withTasks(tracker.observe(requested(ID), page(4)), failed);
+        assertEquals(1, error.errors().size());
+        assertEquals("Encode", error.errors().get(0).task());
     }
 
     @Test

@@ -1,0 +1,40 @@
+package io.github.amsjobmonitor.events;
+
+import java.util.Set;
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.HeaderFilterStrategy;
+
+/**
+ * Which headers cross the Kafka boundary, for every Kafka endpoint (set on the component).
+ * <ul>
+ * <li>In: no record header at all. Producers of job IDs are not trusted, and the monitor reads only
+ * the value. A record header named {@code kafka.OVERRIDE_TOPIC} or {@code kafka.KEY} would otherwise
+ * become a Camel header that steers the next write, and one named {@code kafka.PARTITION},
+ * {@code kafka.OFFSET} or {@code kafka.TIMESTAMP} would overwrite what camel-kafka set from the record:
+ * camel-kafka sets its {@code kafka.*} headers first, then copies the record headers over them.</li>
+ * <li>Out: only the dead-letter headers ({@code monitor-error-code}, {@code monitor-error-reason},
+ * {@code monitor-last-state}). Everything else (the {@code Authorization} header of the AMS call above
+ * all) stays inside the monitor. CloudEvents headers do not pass here: the CloudEvents serializer
+ * writes them.</li>
+ * </ul>
+ */
+public class KafkaHeaderFilter implements HeaderFilterStrategy {
+
+    public static final String ERROR_CODE = "monitor-error-code";
+    public static final String ERROR_REASON = "monitor-error-reason";
+    public static final String LAST_STATE = "monitor-last-state";
+
+    private static final Set<String> PUBLISHED = Set.of(ERROR_CODE, ERROR_REASON, LAST_STATE);
+
+    /** True = keep this Camel header out of the record being written. */
+    @Override
+    public boolean applyFilterToCamelHeaders(String headerName, Object headerValue, Exchange exchange) {
+        return !PUBLISHED.contains(headerName);
+    }
+
+    /** True = keep this record header out of the exchange: always. */
+    @Override
+    public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
+        return true;
+    }
+}

@@ -1,0 +1,233 @@
+package io.github.amsjobmonitor.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.amsjobmonitor.simulator.AmsSimulator;
+import io.github.amsjobmonitor.simulator.JobScenario;
+import io.github.amsjobmonitor.simulator.SimulatedJob;
+import io.github.amsjobmonitor.simulator.SimulatorSettings;
+import io.github.amsjobmonitor.testsupport.Closing;
+import io.github.amsjobmonitor.testsupport.KafkaTestClient;
+import io.github.amsjobmonitor.testsupport.RunningMonitor;
+import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
+import io.github.amsjobmonitor.testsupport.SharedKafka;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Health and metrics are safe to expose (contract, "Trust"): an unauthenticated caller learns UP/DOWN
+ * and the checks' names, never a configured value, whatever it asks for; Camel's management
+ * authentication gives the details; Kubernetes probes need no credentials.
+ */
+class HealthExposureTest {
+
+    private static final String USER = "operator";
+    private static final String PASSWORD = "op-" + SimulatedJob.randomId().substring(12, 20);
+    private static final List<String> HEALTH_PATHS = List.of("/observe/health", "/observe/health/live", "/observe/health/ready");
+    private static final List<String> QUERIES = List.of("", "?data=true", "?exposureLevel=full&data=true&stackTrace=true",
+            "?exposureLevel=default&data=true", "?stackTrace=true");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static AmsSimulator simulator;
+    private static RunningMonitor monitor;
+    private static KafkaTestClient kafka;
+    private static Topics topics;
+    private static Map<String, String> settings;
+    private static Path credentialsFile;
+    private static int port;
+    // the same monitor without authentication (the shipped default), and with details opted in
+    private static RunningMonitor plain;
+    private static RunningMonitor optedIn;
+    private static int plainPort;
+    private static int optedInPort;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startWithAuthenticationAndAJobAndADeadLetter() throws IOException {
+        simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start();
+        String job = simulator.registerRandom(JobScenario.LONG_RUNNING, Duration.ofSeconds(1));
+        topics = Topics.unique();
+        credentialsFile = Files.createTempFile("management-users", ".properties");
+        Files.writeString(credentialsFile, "user." + USER + "=" + PASSWORD + ",observer\nrole.observer=*\n");
+        port = freePort();
+        settings = RunningMonitor.settings(simulator, topics);
+        settings.put("camel.management.enabled", "true");
+        settings.put("camel.management.port", String.valueOf(port));
+        settings.put("camel.management.authentication-enabled", "true");
+        settings.put("camel.management.basic-properties-file", credentialsFile.toString());
+        monitor = RunningMonitor.start(settings, topics);
+        kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers());
+        kafka.send(topics.jobIds(), null, job);
+        kafka.send(topics.jobIds(), null, "not a job id");
+        assertEquals(1, kafka.consume(topics.jobStatus(), 1, Duration.ofSeconds(30)).size());
+        assertEquals(1, kafka.consume(topics.deadLetter(), 1, Duration.ofSeconds(30)).size());
+
+        plainPort = freePort();
+        plain = RunningMonitor.start(withoutAuthentication(plainPort, "false"), topics);
+        optedInPort = freePort();
+        optedIn = RunningMonitor.start(withoutAuthentication(optedInPort, "true"), topics);
+    }
+
+    private static Map<String, String> withoutAuthentication(int managementPort, String detailsWithoutAuthentication) {
+        Map<String, String> s = new java.util.LinkedHashMap<>(settings);
+        s.remove("camel.management.authentication-enabled");
+        s.remove("camel.management.basic-properties-file");
+        s.put("camel.management.port", String.valueOf(managementPort));
+        s.put("monitor.observe.details-without-authentication", detailsWithoutAuthentication);
+        return s;
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        Closing.closeAll(optedIn, plain, monitor, kafka, simulator);
+        Files.deleteIfExists(credentialsFile);
+    }
+
+    /** Every value an operator configured that a stranger must not learn from the management port. */
+    private static List<String> configuredValues() {
+        List<String> values = new ArrayList<>(List.of(
+                simulator.settings().clientId(), simulator.settings().tenant(), simulator.settings().clientSecret(),
+                simulator.apiUrl(), simulator.baseUrl(), simulator.baseUrl().replace("/", "\\/"),
+                SharedKafka.broker().bootstrapServers(), "127.0.0.1:" + SharedKafka.broker().port(),
+                settings.get("monitor.group-id"), credentialsFile.toString(), ".camel.yaml", "application.properties",
+                String.valueOf(simulator.port())));
+        values.addAll(List.of(topics.all()));
+        return values;
+    }
+
+    @Test
+    void should_tell_an_unauthenticated_caller_no_configured_value_whatever_it_asks() {
+        assertEquals(List.of(), leaks(port));
+    }
+
+    @Test
+    void should_tell_no_configured_value_without_authentication_configured_either() {
+        assertEquals(List.of(), leaks(plainPort));
+        HttpResponse<String> metrics = get(plainPort, "/observe/metrics", null);
+        assertEquals(403, metrics.statusCode(), "metrics are details: " + metrics.body());
+        assertEquals(200, get(plainPort, "/observe/health/ready", null).statusCode());
+    }
+
+    @Test
+    void should_give_details_to_anyone_when_opted_in() throws Exception {
+        HttpResponse<String> health = get(optedInPort, "/observe/health?data=true", null);
+        assertEquals(200, health.statusCode(), health.body());
+        assertTrue(health.body().contains("\"data\""), health.body());
+        assertTrue(health.body().contains(topics.jobIds()), "the consumer checks' data: " + health.body());
+        assertEquals(200, get(optedInPort, "/observe/metrics", null).statusCode());
+    }
+
+    private List<String> leaks(int managementPort) {
+        List<String> leaks = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
+        HEALTH_PATHS.forEach(path -> QUERIES.forEach(query -> paths.add(path + query)));
+        paths.add("/observe/metrics");
+        for (String pathAndQuery : paths) {
+            HttpResponse<String> answer = get(managementPort, pathAndQuery, null);
+            for (String value : configuredValues()) {
+                if (answer.body().contains(value)) {
+                    leaks.add(pathAndQuery + " tells " + value + ": " + answer.body());
+                }
+            }
+        }
+        return leaks;
+    }
+
+    @Test
+    void should_answer_probes_without_credentials_with_status_and_check_names_only() throws Exception {
+        for (String path : HEALTH_PATHS) {
+            for (String query : QUERIES) {
+                HttpResponse<String> answer = get(path + query, null);
+                assertEquals(200, answer.statusCode(), path + query + ": " + answer.body());
+                JsonNode body = JSON.readTree(answer.body());
+                assertEquals(Set.of("status", "checks"), fieldNames(body), answer.body());
+                assertEquals("UP", body.get("status").asText());
+                for (JsonNode check : body.get("checks")) {
+                    assertEquals(Set.of("name", "status"), fieldNames(check), answer.body());
+                }
+            }
+        }
+        JsonNode ready = JSON.readTree(get("/observe/health/ready", null).body());
+        List<String> names = new ArrayList<>();
+        ready.get("checks").forEach(c -> names.add(c.get("name").asText()));
+        assertTrue(names.containsAll(List.of("context", "route:intake", "consumer:intake", "entra-token", "ams-api")), names.toString());
+        JsonNode live = JSON.readTree(get("/observe/health/live", null).body());
+        assertEquals("context", live.get("checks").get(0).get("name").asText(), "liveness is only context: " + live);
+    }
+
+    @Test
+    void should_refuse_metrics_without_credentials() {
+        HttpResponse<String> metrics = get("/observe/metrics", null);
+        assertEquals(401, metrics.statusCode(), metrics.body());
+        assertEquals(401, get("/observe/metrics", "wrong-password").statusCode());
+    }
+
+    @Test
+    void should_give_details_and_metrics_to_an_authenticated_operator() throws Exception {
+        HttpResponse<String> health = get("/observe/health?data=true", PASSWORD);
+        assertEquals(200, health.statusCode(), health.body());
+        assertTrue(health.body().contains("\"data\""), health.body());
+        assertTrue(health.body().contains("a token is held"), "check messages: " + health.body());
+        HttpResponse<String> metrics = get("/observe/metrics", PASSWORD);
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("monitor_dead_letters_total{code=\"INVALID_JOB_ID\"} 1.0"), metrics.body());
+    }
+
+    @Test
+    void should_refuse_details_to_wrong_credentials() {
+        assertEquals(401, get("/observe/health?data=true", "wrong-password").statusCode());
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private HttpResponse<String> get(String pathAndQuery, String password) {
+        return get(port, pathAndQuery, password);
+    }
+
+    private HttpResponse<String> get(int managementPort, String pathAndQuery, String password) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + pathAndQuery))
+                .timeout(Duration.ofSeconds(20));
+        if (password != null) {
+            request.header("Authorization", "Basic " + Base64.getEncoder()
+                    .encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
