@@ -238,12 +238,24 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
      * returns once {@code batches} batches have been checked to the end.
      */
     protected void checkDueJobs(int batches) {
+        // an earlier test's batch may still be in a (delayed) redelivery: let it end, or it would count here
+        awaitNoJobInCheck();
         // the batch's own exchange, not one of the exchanges its splits make (those come from check-batch too,
         // and end first): the batch's body is a list (its jobs, then their IDs, then their observations)
         NotifyBuilder checked = new NotifyBuilder(context).fromRoute("check-batch")
                 .filter(exchange -> exchange.getMessage().getBody() instanceof List).whenDone(batches).create();
         template.sendBody("direct:due-checks", null);
         assertTrue(checked.matches(10, TimeUnit.SECONDS), "no batch was checked");
+        awaitNoJobInCheck();
+    }
+
+    /** Every job taken for a check is back in the schedule (or its tracking ended). */
+    private void awaitNoJobInCheck() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (schedule().inFlight() > 0) {
+            assertTrue(System.nanoTime() < deadline, schedule().inFlight() + " jobs still in a check");
+            Thread.onSpinWait();
+        }
     }
 
     // --- Kafka writes (mocks) ---
