@@ -45,6 +45,9 @@ public class JobSchedule {
     // all guarded by this
     private final Map<String, Entry> jobs = new HashMap<>();
     private final PriorityQueue<Slot> waiting = new PriorityQueue<>(Comparator.comparingLong(Slot::dueAt));
+    // jobs never checked yet (new job IDs): due ones leave before due re-checks, so that a burst of new
+    // job IDs gets its first events without waiting behind the jobs already seen
+    private final PriorityQueue<Slot> firstChecks = new PriorityQueue<>(Comparator.comparingLong(Slot::dueAt));
     private final Map<Integer, Boolean> partitions = new HashMap<>(); // partition -> restored
     private final LinkedHashMap<Entry, Long> inFlight = new LinkedHashMap<>(); // entry -> when taken
     private long failedChecks;
@@ -157,17 +160,13 @@ public class JobSchedule {
         // and a request for 10 (0.054 requests per check measured, docs/benchmarks.md)
         int room = (maxInFlight - inFlight.size()) / batchSize * batchSize;
         List<Entry> due = new ArrayList<>();
-        while (due.size() < room && !waiting.isEmpty() && waiting.peek().dueAt() <= now) {
-            Slot slot = waiting.poll();
-            if (slot.isCurrent()) {
-                due.add(slot.entry());
-            }
-        }
+        takeDue(firstChecks, due, room, now);
+        takeDue(waiting, due, room, now);
         int partial = due.size() % batchSize;
         if (partial > 0 && now - due.get(due.size() - partial).dueAt < batchWindowNanos && due.size() < room) {
             // too few for a batch yet: wait for the window, for more to come due
             for (Entry entry : due.subList(due.size() - partial, due.size())) {
-                waiting.add(new Slot(entry.dueAt, entry));
+                queue(entry, entry.dueAt);
             }
             due = due.subList(0, due.size() - partial);
         }
@@ -301,7 +300,16 @@ public class JobSchedule {
 
     private void queue(Entry entry, long dueAt) {
         entry.dueAt = dueAt;
-        waiting.add(new Slot(dueAt, entry));
+        (entry.job.isRequest() ? firstChecks : waiting).add(new Slot(dueAt, entry));
+    }
+
+    private static void takeDue(PriorityQueue<Slot> queue, List<Entry> due, int room, long now) {
+        while (due.size() < room && !queue.isEmpty() && queue.peek().dueAt() <= now) {
+            Slot slot = queue.poll();
+            if (slot.isCurrent()) {
+                due.add(slot.entry());
+            }
+        }
     }
 
     private void remove(Entry entry) {

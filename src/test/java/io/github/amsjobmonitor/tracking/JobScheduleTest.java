@@ -219,4 +219,27 @@ class JobScheduleTest {
         assertFalse(read.differsFrom(job));
         assertEquals(null, schedule.read("garbage".getBytes()));
     }
+
+    @Test
+    void should_hand_out_due_first_checks_of_new_jobs_before_due_rechecks() {
+        JobSchedule small = new JobSchedule(INTERVAL, 3, WINDOW, 3, Duration.ofMinutes(5), nanos::get);
+        small.assigned(List.of(0));
+        small.restored(0);
+        List<String> seenJobs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String job = id();
+            seenJobs.add(job);
+            small.apply(0, job, request(job));
+        }
+        small.takeDue().get(0).forEach(job -> small.checked(seen(job, "Processing")));
+        advance(INTERVAL.plusSeconds(1));
+        // the three seen jobs are overdue; three new job IDs arrive now: they go first
+        List<String> newJobs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String job = id();
+            newJobs.add(job);
+            small.apply(0, job, request(job));
+        }
+        assertEquals(java.util.Set.copyOf(newJobs), java.util.Set.copyOf(ids(small.takeDue())));
+    }
 }
