@@ -2,12 +2,13 @@ package io.github.amsjobmonitor.tracking;
 
 import io.github.amsjobmonitor.kafka.KafkaClientSettings;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -124,12 +126,12 @@ public class ChecksTopicUpgrade {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.remove(ProducerConfig.CLIENT_ID_CONFIG);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-            Map<String, java.util.concurrent.Future<?>> sent = new HashMap<>();
+            List<Future<RecordMetadata>> sent = new ArrayList<>(jobs.size());
             for (TrackedJob job : jobs.values()) {
-                sent.put(job.jobId(), producer.send(new ProducerRecord<>(trackingTopic, job.jobId(), schedule.record(job))));
+                sent.add(producer.send(new ProducerRecord<>(trackingTopic, job.jobId(), schedule.record(job))));
             }
-            for (var future : sent.values()) {
-                future.get(60, TimeUnit.SECONDS);
+            for (Future<RecordMetadata> acknowledged : sent) {
+                acknowledged.get(60, TimeUnit.SECONDS);
             }
         }
     }
