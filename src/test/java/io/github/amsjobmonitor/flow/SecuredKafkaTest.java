@@ -35,6 +35,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -109,7 +110,9 @@ class SecuredKafkaTest {
             // the previous version's checks topic with one pending job: the upgrade reads it and writes it to
             // the tracking topic, the tracking store restores it from there, all over SASL_SSL
             broker.createTopics(1, topics.checks());
-            kafka.send(topics.checks(), carriedOver, "{\"jobId\":\"" + carriedOver + "\",\"trackedSince\":\"2026-12-01T10:00:00Z\","
+            // tracked a minute ago by the clock the monitor uses (the system's): a fixed date expires after 48 h
+            String trackedSince = Instant.now().minusSeconds(60).toString();
+            kafka.send(topics.checks(), carriedOver, "{\"jobId\":\"" + carriedOver + "\",\"trackedSince\":\"" + trackedSince + "\","
                     + "\"notFoundAttempts\":0,\"input\":\"" + carriedOver + "\"}");
 
             try (RunningMonitor monitor = RunningMonitor.start(securedSettings(simulator, topics, port), topics, broker)) {
