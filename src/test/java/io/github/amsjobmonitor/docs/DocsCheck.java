@@ -130,6 +130,12 @@ final class DocsCheck {
                 .map(k -> "application.properties: " + k + " is named on no page of README.md or docs/").toList();
     }
 
+    /** Pages with a code block that never closes: everything after it would render as code. */
+    static List<String> unclosedCodeBlocks(Path root, List<MarkdownPage> pages) {
+        return pages.stream().filter(p -> p.unclosedFenceLine() > 0)
+                .map(p -> name(root, p.file()) + ":" + p.unclosedFenceLine() + ": this code block never closes").toList();
+    }
+
     /** docs/ pages that do not begin (after their title) with a line "For: <reader>". */
     static List<String> pagesWithoutReader(Path root, List<MarkdownPage> pages) {
         return pages.stream().filter(p -> !p.file().getFileName().toString().equals("README.md"))

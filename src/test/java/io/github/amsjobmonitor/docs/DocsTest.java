@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * README.md and docs/ stay true to the project: every relative link and anchor leads somewhere,
  * every monitor.*, ams.* and azure.* key they name exists in application.properties, every key of
- * application.properties is named on some page, and every page says who it is for. The first four
- * tests read the real docs; the others prove on small pages that each check catches what it should.
+ * application.properties is named on some page, every code block closes, and every page says who it
+ * is for. The first five tests read the real docs; the others prove on small pages that each check
+ * catches what it should.
  */
 class DocsTest {
 
@@ -40,6 +41,11 @@ class DocsTest {
     @Test
     void should_begin_every_docs_page_with_the_reader_it_is_for() {
         assertNoProblems(DocsCheck.pagesWithoutReader(PROJECT, DocsCheck.pages(PROJECT)));
+    }
+
+    @Test
+    void should_close_every_code_block_of_the_docs() {
+        assertNoProblems(DocsCheck.unclosedCodeBlocks(PROJECT, DocsCheck.pages(PROJECT)));
     }
 
     // ---- the checks themselves, on small pages ----
@@ -120,6 +126,14 @@ class DocsTest {
                         "application.properties: ams.breaker.window is named on no page of README.md or docs/",
                         "application.properties: camel.main.name is named on no page of README.md or docs/"),
                 DocsCheck.undocumentedKeys(root, pages));
+    }
+
+    @Test
+    void should_report_a_code_block_that_never_closes(@TempDir Path root) throws IOException {
+        write(root, "README.md", "# Readme\n```yaml\na: b\n```\n\n```\nfirst: closed\n````\n");
+        write(root, "docs/a.md", "For: x\n\n````\n```\nstill code\n");
+
+        assertEquals(List.of("docs/a.md:3: this code block never closes"), DocsCheck.unclosedCodeBlocks(root, DocsCheck.pages(root)));
     }
 
     @Test

@@ -19,8 +19,10 @@ import java.util.regex.Pattern;
  * its links, and the whole text (code blocks included) for configuration keys. A small reader rather
  * than a Markdown library: only ATX headings ({@code ## Title}), inline links, reference definitions
  * and fenced code blocks matter here, and none of the project's dependencies parses Markdown.
+ * {@code unclosedFenceLine} is the line of a code block that never closes (it swallows the rest of
+ * the page, links and headings included), 0 when every block closes.
  */
-record MarkdownPage(Path file, List<String> lines, Set<String> anchors, List<Link> links) {
+record MarkdownPage(Path file, List<String> lines, Set<String> anchors, List<Link> links, int unclosedFenceLine) {
 
     /** A link as written, with the line it is on (1-based). */
     record Link(int line, String target) {
@@ -49,19 +51,21 @@ record MarkdownPage(Path file, List<String> lines, Set<String> anchors, List<Lin
         Map<String, Integer> seen = new HashMap<>();
         List<Link> links = new ArrayList<>();
         String fence = null;
+        int fenceLine = 0;
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            Matcher fenceLine = FENCE.matcher(line);
+            Matcher fenceMark = FENCE.matcher(line);
             if (fence != null) {
                 // a fence closes with the same character, at least as long, and nothing after it
-                if (fenceLine.find() && fenceLine.group(1).charAt(0) == fence.charAt(0)
-                        && fenceLine.group(1).length() >= fence.length() && line.substring(fenceLine.end()).isBlank()) {
+                if (fenceMark.find() && fenceMark.group(1).charAt(0) == fence.charAt(0)
+                        && fenceMark.group(1).length() >= fence.length() && line.substring(fenceMark.end()).isBlank()) {
                     fence = null;
                 }
                 continue;
             }
-            if (fenceLine.find()) {
-                fence = fenceLine.group(1);
+            if (fenceMark.find()) {
+                fence = fenceMark.group(1);
+                fenceLine = i + 1;
                 continue;
             }
             String prose = CODE_SPAN.matcher(line).replaceAll(m -> Matcher.quoteReplacement(m.group(2).replace('[', '(').replace(']', ')')));
@@ -85,7 +89,7 @@ record MarkdownPage(Path file, List<String> lines, Set<String> anchors, List<Lin
                 links.add(new Link(i + 1, link.group(1)));
             }
         }
-        return new MarkdownPage(file, List.copyOf(lines), Set.copyOf(anchors), List.copyOf(links));
+        return new MarkdownPage(file, List.copyOf(lines), Set.copyOf(anchors), List.copyOf(links), fence == null ? 0 : fenceLine);
     }
 
     /**
