@@ -33,9 +33,6 @@ final class DocsCheck {
      */
     static final Pattern MONITOR_KEY = Pattern.compile(
             "(?:(?<=-D)|(?<![\\w.\\-/$@*]))((?:monitor|ams|azure)(?:\\.(?:[a-z0-9-]|\\*|<[a-z0-9-]+>)+)++)(?![\\w/(])");
-    /** Any dotted lower-case key, the same way delimited: to find where a key of application.properties is named. */
-    private static final Pattern ANY_KEY = Pattern.compile(
-            "(?:(?<=-D)|(?<![\\w.\\-/$@*]))([a-z][a-z0-9-]*(?:\\.[a-z0-9-]+)++)(?![\\w/(\\[])");
     private static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{((?:monitor|ams|azure)\\.[a-z0-9.-]+)[:}]");
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
 
@@ -119,14 +116,8 @@ final class DocsCheck {
 
     /** Keys of application.properties that no page names in full (a wildcard documents none of them). */
     static List<String> undocumentedKeys(Path root, List<MarkdownPage> pages) {
-        Set<String> named = new TreeSet<>();
-        for (MarkdownPage page : pages) {
-            Matcher key = ANY_KEY.matcher(page.text());
-            while (key.find()) {
-                named.add(key.group(1));
-            }
-        }
-        return propertyKeys(root).stream().filter(k -> !named.contains(k))
+        String docs = String.join("\n", pages.stream().map(MarkdownPage::text).toList());
+        return propertyKeys(root).stream().filter(k -> !namedIn(docs, k))
                 .map(k -> "application.properties: " + k + " is named on no page of README.md or docs/").toList();
     }
 
@@ -134,6 +125,16 @@ final class DocsCheck {
     static List<String> unclosedCodeBlocks(Path root, List<MarkdownPage> pages) {
         return pages.stream().filter(p -> p.unclosedFenceLine() > 0)
                 .map(p -> name(root, p.file()) + ":" + p.unclosedFenceLine() + ": this code block never closes").toList();
+    }
+
+    /**
+     * Whether the text names this key in full, delimited as {@link #MONITOR_KEY} delimits keys: not
+     * as part of a longer key ({@code monitor.progress.step} is not named by {@code monitor.progress.step-size}
+     * nor by {@code x.monitor.progress.step.more}). Literal, so that keys such as
+     * {@code camel.component.kafka.additional-properties[max.request.size]} are found too.
+     */
+    private static boolean namedIn(String text, String key) {
+        return Pattern.compile("(?:(?<=-D)|(?<![\\w.\\-/$@*]))" + Pattern.quote(key) + "(?![\\w-]|\\.[a-z0-9])").matcher(text).find();
     }
 
     /** docs/ pages that do not begin (after their title) with a line "For: <reader>". */

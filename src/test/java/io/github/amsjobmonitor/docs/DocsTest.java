@@ -103,6 +103,9 @@ class DocsTest {
                 ams.breaker.window = 20
                 # monitor.commented.out = 1
                 camel.main.name = ams-job-monitor
+                camel.main.name-more = a longer key is not named by the shorter one
+                camel.component.kafka.additional-properties[max.request.size] = 1000000
+                monitor.progress.step = 5
                 """);
         write(root, "src/main/resources/logback.xml", "<variable name=\"f\" value=\"${monitor.log.format:-text}\"/>\n");
         write(root, "README.md", """
@@ -113,6 +116,7 @@ class DocsTest {
                 monitor.pol.interval = 1s
                 ```
                 `azure.nothing.*` and `monitor.commented.out`
+                `camel.main.name-more`, `camel.component.kafka.additional-properties[max.request.size]`, `monitor.progress.step-size`
                 """);
         write(root, "docs/a.md", "For: x\n");
 
@@ -120,11 +124,13 @@ class DocsTest {
         assertEquals(List.of(
                         "README.md:5: monitor.pol.interval is not a key of application.properties",
                         "README.md:7: azure.nothing.* stands for no key of application.properties",
-                        "README.md:7: monitor.commented.out is not a key of application.properties"),
+                        "README.md:7: monitor.commented.out is not a key of application.properties",
+                        "README.md:8: monitor.progress.step-size is not a key of application.properties"),
                 DocsCheck.unknownKeys(root, pages));
         assertEquals(List.of(
                         "application.properties: ams.breaker.window is named on no page of README.md or docs/",
-                        "application.properties: camel.main.name is named on no page of README.md or docs/"),
+                        "application.properties: camel.main.name is named on no page of README.md or docs/",
+                        "application.properties: monitor.progress.step is named on no page of README.md or docs/"),
                 DocsCheck.undocumentedKeys(root, pages));
     }
 
