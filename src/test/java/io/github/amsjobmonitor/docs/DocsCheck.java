@@ -121,6 +121,22 @@ final class DocsCheck {
                 .map(k -> "application.properties: " + k + " is named on no page of README.md or docs/").toList();
     }
 
+    /** docs/ pages the README does not link to: a newcomer finds the page for their task in one click. */
+    static List<String> pagesNotLinkedFromReadme(Path root, List<MarkdownPage> pages) {
+        Path readme = root.resolve("README.md").toAbsolutePath().normalize();
+        MarkdownPage front = pages.stream().filter(p -> p.file().toAbsolutePath().normalize().equals(readme)).findFirst().orElseThrow();
+        Set<Path> linked = new TreeSet<>();
+        for (MarkdownPage.Link link : front.links()) {
+            String path = link.target().replaceFirst("#.*", "");
+            if (!path.isEmpty() && !SCHEME.matcher(path).find()) {
+                linked.add(readme.getParent().resolve(URLDecoder.decode(path, StandardCharsets.UTF_8)).normalize());
+            }
+        }
+        return pages.stream().map(p -> p.file().toAbsolutePath().normalize())
+                .filter(p -> !p.equals(readme) && !linked.contains(p))
+                .map(p -> name(root, p) + ": no link to it from README.md").toList();
+    }
+
     /** Pages with a code block that never closes: everything after it would render as code. */
     static List<String> unclosedCodeBlocks(Path root, List<MarkdownPage> pages) {
         return pages.stream().filter(p -> p.unclosedFenceLine() > 0)

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * README.md and docs/ stay true to the project: every relative link and anchor leads somewhere,
  * every monitor.*, ams.* and azure.* key they name exists in application.properties, every key of
- * application.properties is named on some page, every code block closes, and every page says who it
- * is for. The first five tests read the real docs; the others prove on small pages that each check
- * catches what it should.
+ * application.properties is named on some page, every code block closes, every page says who it is
+ * for and is one click away from a README of at most 250 lines. The first seven tests read the real
+ * docs; the others prove on small pages that each check catches what it should.
  */
 class DocsTest {
 
@@ -46,6 +46,17 @@ class DocsTest {
     @Test
     void should_close_every_code_block_of_the_docs() {
         assertNoProblems(DocsCheck.unclosedCodeBlocks(PROJECT, DocsCheck.pages(PROJECT)));
+    }
+
+    @Test
+    void should_link_every_docs_page_from_the_readme() {
+        assertNoProblems(DocsCheck.pagesNotLinkedFromReadme(PROJECT, DocsCheck.pages(PROJECT)));
+    }
+
+    @Test
+    void should_keep_the_readme_to_at_most_250_lines() {
+        int lines = DocsCheck.pages(PROJECT).get(0).lines().size();
+        assertTrue(lines <= 250, "README.md has " + lines + " lines: move the detail to the page under docs/ that fits");
     }
 
     // ---- the checks themselves, on small pages ----
@@ -140,6 +151,15 @@ class DocsTest {
         write(root, "docs/a.md", "For: x\n\n````\n```\nstill code\n");
 
         assertEquals(List.of("docs/a.md:3: this code block never closes"), DocsCheck.unclosedCodeBlocks(root, DocsCheck.pages(root)));
+    }
+
+    @Test
+    void should_report_a_docs_page_the_readme_does_not_link_to(@TempDir Path root) throws IOException {
+        write(root, "README.md", "# Readme\n[operating](docs/operating.md#health) [web](https://example.com/docs/lost.md)\n");
+        write(root, "docs/operating.md", "For: x\n## Health\n");
+        write(root, "docs/lost.md", "For: x\n");
+
+        assertEquals(List.of("docs/lost.md: no link to it from README.md"), DocsCheck.pagesNotLinkedFromReadme(root, DocsCheck.pages(root)));
     }
 
     @Test
