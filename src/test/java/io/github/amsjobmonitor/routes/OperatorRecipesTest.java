@@ -48,8 +48,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Three common changes" (section "Changing the routes") work as written: an operator
- * edits a copy of the shipped routes while the monitor runs, with the YAML taken from README.md
+ * The "Three common changes" of docs/routes.md work as written: an operator
+ * edits a copy of the shipped routes while the monitor runs, with the YAML taken from docs/routes.md
  * itself, and each change goes live by reload. A filter on {@code correlationData.env} then ignores
  * test jobs (no event, tracking ended at the first check, record committed), and a team's topic gets
  * a copy of every job-status event.
@@ -98,10 +98,10 @@ class OperatorRecipesTest {
         monitor = RunningMonitor.start(settings, topics);
         kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers());
 
-        routes.write("check-job.camel.yaml", withIgnoreTestJobs(routes.read("check-job.camel.yaml"), readmeSnippet("**Ignore some jobs**")));
+        routes.write("check-job.camel.yaml", withIgnoreTestJobs(routes.read("check-job.camel.yaml"), routesPageSnippet("**Ignore some jobs**")));
         await("the filter applied", () -> statusOf(monitor).appliedCount() == 1);
 
-        String teamSnippet = readmeSnippet("**An extra topic for a team**");
+        String teamSnippet = routesPageSnippet("**An extra topic for a team**");
         teamTopic = topicOf(teamSnippet);
         // the team's topic exists before its first record, as the public topics do
         SharedKafka.broker().createTopics(1, teamTopic);
@@ -136,7 +136,7 @@ class OperatorRecipesTest {
     }
 
     @Test
-    void should_apply_both_readme_edits_and_pass_validate() {
+    void should_apply_both_recipe_edits_of_the_routes_page_and_pass_validate() {
         assertEquals(2, statusOf(monitor).appliedCount());
         assertEquals(0, statusOf(monitor).refusedCount());
         assertEquals(0, validateExit, validateOut);
@@ -190,20 +190,20 @@ class OperatorRecipesTest {
         }
     }
 
-    // ---- the README's snippets, applied as an operator reads them ----
+    // ---- the snippets of docs/routes.md, applied as an operator reads them ----
 
-    /** The YAML block that follows {@code marker} in README.md. */
-    static String readmeSnippet(String marker) {
-        String readme;
+    /** The YAML block that follows {@code marker} in docs/routes.md. */
+    static String routesPageSnippet(String marker) {
+        String page;
         try {
-            readme = Files.readString(Path.of("README.md"));
+            page = Files.readString(Path.of("docs/routes.md"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        int at = readme.indexOf(marker);
-        assertTrue(at >= 0, "README.md has no " + marker);
-        int start = readme.indexOf("```yaml\n", at) + "```yaml\n".length();
-        return readme.substring(start, readme.indexOf("```", start));
+        int at = page.indexOf(marker);
+        assertTrue(at >= 0, "docs/routes.md has no " + marker);
+        int start = page.indexOf("```yaml\n", at) + "```yaml\n".length();
+        return page.substring(start, page.indexOf("```", start));
     }
 
     /**
