@@ -57,6 +57,8 @@ public final class Application {
         SecretMasking.registerSecret(System.getenv("AZURE_AD_CLIENT_CERTIFICATE_PASSWORD"));
         SecretMasking.registerSecret(System.getProperty("azure.ad.client-certificate-password"));
         Main main = new Main();
+        // the lowest layer: application.properties, -D and environment variables override, a missing key keeps its default
+        main.setInitialProperties(MonitorDefaults.properties());
         main.setDefaultPropertyPlaceholderLocation("file:application.properties;optional=true");
         main.configure().addConfiguration(MonitorConfiguration.class);
         // CAMEL_COMPONENT_KAFKA_*, CAMEL_MANAGEMENT_* ... variables, which Camel 4.18.0 itself ignores
