@@ -272,6 +272,8 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) {
+        // unauthenticated health answers say UP/DOWN and name checks, no more, from the port's first answer (contract, "Trust")
+        ManagementGuard.installBeforeServing(camelContext);
         startTracking(camelContext);
         // camel-main looks event notifiers up before this class's beans are bound: add it by hand, and
         // let the context start and stop it (its meters are registered on start, its Admin client closed on stop)
@@ -293,8 +295,6 @@ public class MonitorConfiguration implements CamelConfiguration {
                 .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
         // a route file change goes live only when the routes folder with it passes the same check as `validate`
         RouteReloadGuard.installWhenStarted(camelContext);
-        // unauthenticated health answers say UP/DOWN and name checks, no more (contract, "Trust")
-        ManagementGuard.installWhenStarted(camelContext);
     }
 
     /** Tracking starts with the context: topic, carried-over jobs, restore (see TrackingService). */

@@ -57,6 +57,7 @@ public final class MonitorDefaults {
         d.put("camel.metrics.clear-on-reload", "false");
         d.put("camel.management.authentication-enabled", "false");
         d.put("monitor.observe.details-without-authentication", "false");
+        d.put("monitor.observe.metrics-need-credentials", "false");
         d.put("camel.health.exposure-level", "full");
         d.put("monitor.health.token-recheck", "30s");
         d.put("monitor.health.ams-failures", "3");
