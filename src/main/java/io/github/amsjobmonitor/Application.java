@@ -1,9 +1,12 @@
 package io.github.amsjobmonitor;
 
+import io.github.amsjobmonitor.kafka.KafkaClientSettings;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.routes.ValidateCommand;
 import java.util.Arrays;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 
 /**
  * Starts the monitor: settings from ./application.properties, routes from ./routes/.
@@ -63,6 +66,15 @@ public final class Application {
         main.configure().addConfiguration(MonitorConfiguration.class);
         // CAMEL_COMPONENT_KAFKA_*, CAMEL_MANAGEMENT_* ... variables, which Camel 4.18.0 itself ignores
         CamelEnvironmentVariables.properties(System.getenv(), System.getProperties()).forEach(main::addOverrideProperty);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterConfigure(BaseMainSupport configured) {
+                // Kafka settings the broker would refuse (a plaintext client or Event Hubs' rules) stop the start
+                // here, once camel.component.kafka.* is bound: later, from a starting service, Camel would log
+                // a stack trace before the one line
+                KafkaClientSettings.of(configured.getCamelContext());
+            }
+        });
         return main;
     }
 }
