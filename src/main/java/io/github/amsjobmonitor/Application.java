@@ -7,12 +7,16 @@ import java.util.Arrays;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the monitor: settings from ./application.properties, routes from ./routes/.
  * {@code validate [folder]} checks route files instead (see ValidateCommand).
  */
 public final class Application {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private Application() {
     }
@@ -25,12 +29,14 @@ public final class Application {
         try {
             exitCode = newMain().run(args);
         } catch (Exception e) {
+            // through the log, as every other line: secrets masked, control characters escaped, JSON when asked for
             String problem = settingProblem(e);
             if (problem == null) {
-                throw e;
+                LOG.error("ams-job-monitor did not start", e);
+            } else {
+                // a configuration mistake: one line for the operator, not a stack trace
+                LOG.error("ams-job-monitor did not start: {}", problem);
             }
-            // a configuration mistake: one line for the operator, not a stack trace
-            System.err.println("ams-job-monitor did not start: " + problem);
             exitCode = 1;
         }
         System.exit(exitCode);

@@ -82,4 +82,22 @@ class ConfigurationErrorsTest {
             }
         }
     }
+
+    @Test
+    void should_write_the_start_error_through_the_masked_log() {
+        try (AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start()) {
+            Map<String, String> settings = RunningMonitor.settings(simulator, Topics.unique());
+            String secret = settings.get("azure.ad.client-secret");
+            // an operator pasted the secret into the URL: the line that names the bad URL must not print it
+            settings.put("ams.api-url", "ftp://monitor:" + secret + "@media.example.com/api/");
+            try (MonitorProcess monitor = MonitorProcess.start("start-error-masked", settings)) {
+                assertEquals(1, monitor.awaitExit(Duration.ofSeconds(90)), monitor.logText());
+                List<String> problem = monitor.logLines("did not start");
+                assertEquals(1, problem.size(), monitor.logText());
+                assertTrue(problem.get(0).matches("\\d{4}-\\d\\d-\\d\\dT.* ERROR .*ams-job-monitor did not start: ams.api-url .*"),
+                        "a line of the log layout: " + problem.get(0));
+                assertFalse(monitor.logText().contains(secret), monitor.logText());
+            }
+        }
+    }
 }
