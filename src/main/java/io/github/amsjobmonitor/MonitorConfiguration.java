@@ -96,6 +96,7 @@ public class MonitorConfiguration implements CamelConfiguration {
             if (credentials.warning() != null) {
                 LOG.warn("{}: Entra ID will refuse it", credentials.warning());
             }
+            credentials.fileWarnings().forEach(LOG::warn);
             Duration connect = duration("monitor.token.connect-timeout", connectTimeout);
             Duration read = duration("monitor.token.read-timeout", readTimeout);
             Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
