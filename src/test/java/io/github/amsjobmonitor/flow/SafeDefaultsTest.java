@@ -52,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A deployment whose application.properties holds only the required keys (a ConfigMap written by hand)
  * starts, and keeps the security defaults that live in the code (MonitorDefaults): the Kafka header
- * filter, the AMS answer cap, the management server on loopback, health details behind credentials.
+ * filter, the AMS answer cap, the management server on loopback, health details behind credentials
+ * (and metrics open to Prometheus).
  */
 class SafeDefaultsTest {
 
@@ -161,6 +162,14 @@ class SafeDefaultsTest {
                 SharedKafka.broker().bootstrapServers())) {
             assertFalse(health.body().contains(detail), detail + " in " + health.body());
         }
+    }
+
+    @Test
+    void should_serve_metrics_to_prometheus_without_credentials() throws Exception {
+        HttpResponse<String> metrics = get("/observe/metrics");
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.body().contains("monitor_jobs_tracked"), metrics.body());
+        assertFalse(metrics.body().contains(simulator.settings().clientSecret()), metrics.body());
     }
 
     private static List<InetAddress> nonLoopbackAddresses() throws IOException {
