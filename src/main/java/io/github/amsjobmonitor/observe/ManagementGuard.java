@@ -64,11 +64,10 @@ public final class ManagementGuard implements Handler<RoutingContext> {
      * Puts the guard in front of the management server's health and metrics paths before the server
      * listens. The management server starts with the context's services, before tracking (which may
      * wait 30 s on Kafka) and the routes: a guard added to its router once it runs would leave Camel's
-     * own handlers answering {@code ?exposureLevel=full&data=true} until then. Vert.x routes added to a
-     * running router are the only hook Camel offers after start; before start, its one hook is the
-     * server's authentication configuration, whose handlers Camel adds to the router before it listens,
-     * most specific path first (so before Camel's own authentication on {@code /*}, when that is on).
-     * Called while camel-main configures the context, after it made the server and before it starts it.
+     * own handlers answering {@code ?exposureLevel=full&data=true} until then. The one hook Camel offers
+     * before the server listens is its authentication configuration: Camel adds those handlers to the
+     * router first, most specific path first (so before its own authentication on {@code /*}, when that
+     * is on). Called while camel-main configures the context, after it made the server, before it starts it.
      */
     public static void installBeforeServing(CamelContext context) {
         ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
