@@ -82,9 +82,9 @@ public class MonitorConfiguration implements CamelConfiguration {
             @PropertyInject("azure.ad.scope") String scope,
             @PropertyInject("monitor.token.connect-timeout") String connectTimeout,
             @PropertyInject("monitor.token.read-timeout") String readTimeout,
-            @PropertyInject(value = "monitor.token.retry-backoff", defaultValue = "1s") String retryBackoff,
-            @PropertyInject(value = "monitor.token.retry-backoff-max", defaultValue = "30s") String maxRetryBackoff,
-            @PropertyInject(value = "monitor.token.max-answer-size", defaultValue = "1MiB") String maxAnswerSize) {
+            @PropertyInject("monitor.token.retry-backoff") String retryBackoff,
+            @PropertyInject("monitor.token.retry-backoff-max") String maxRetryBackoff,
+            @PropertyInject("monitor.token.max-answer-size") String maxAnswerSize) {
         return once("tokenProvider", () -> {
             // read by hand: the credential settings are optional, and AKS workload identity's variables are their defaults
             EntraSettings entra = EntraSettings.read(key -> camelContext.getPropertiesComponent().resolveProperty(key).orElse(null),
@@ -96,6 +96,7 @@ public class MonitorConfiguration implements CamelConfiguration {
             if (credentials.warning() != null) {
                 LOG.warn("{}: Entra ID will refuse it", credentials.warning());
             }
+            credentials.fileWarnings().forEach(LOG::warn);
             Duration connect = duration("monitor.token.connect-timeout", connectTimeout);
             Duration read = duration("monitor.token.read-timeout", readTimeout);
             Duration backoff = duration("monitor.token.retry-backoff", retryBackoff);
@@ -141,7 +142,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     /** Where AMS requests go: ams.api-url, or where AMS last redirected to (until the next token). */
     @BindToRegistry
     public AmsBase amsBase(@PropertyInject("ams.api-url") String apiUrl,
-                           @PropertyInject(value = "ams.redirect-hosts", defaultValue = RedirectHosts.AMS_V2_DOMAINS) String redirectHosts,
+                           @PropertyInject("ams.redirect-hosts") String redirectHosts,
                            @BeanInject("tokenProvider") TokenProvider tokenProvider) {
         try {
             return new AmsBase(apiUrl, RedirectHosts.parse(redirectHosts), tokenProvider::tokenRequests);
@@ -152,7 +153,7 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     /** The cap on AMS answers, installed on camel-http's client by camel.component.http.http-client-configurer. */
     @BindToRegistry
-    public AmsAnswerSizeCap amsAnswerSizeCap(@PropertyInject(value = "ams.max-answer-size", defaultValue = "4MiB") String maxAnswerSize) {
+    public AmsAnswerSizeCap amsAnswerSizeCap(@PropertyInject("ams.max-answer-size") String maxAnswerSize) {
         return new AmsAnswerSizeCap(bytes("ams.max-answer-size", maxAnswerSize));
     }
 
@@ -272,6 +273,8 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) {
+        // unauthenticated health answers say UP/DOWN and name checks, no more, from the port's first answer (contract, "Trust")
+        ManagementGuard.installBeforeServing(camelContext);
         startTracking(camelContext);
         // camel-main looks event notifiers up before this class's beans are bound: add it by hand, and
         // let the context start and stop it (its meters are registered on start, its Admin client closed on stop)
@@ -293,8 +296,6 @@ public class MonitorConfiguration implements CamelConfiguration {
                 .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
         // a route file change goes live only when the routes folder with it passes the same check as `validate`
         RouteReloadGuard.installWhenStarted(camelContext);
-        // unauthenticated health answers say UP/DOWN and name checks, no more (contract, "Trust")
-        ManagementGuard.installWhenStarted(camelContext);
     }
 
     /** Tracking starts with the context: topic, carried-over jobs, restore (see TrackingService). */

@@ -26,15 +26,17 @@ public final class ClientCredentials {
     private final ClientCredential credential;
     private final String description;
     private final String warning;
+    private final List<String> fileWarnings;
 
-    private ClientCredentials(ClientCredential credential, String description) {
-        this(credential, description, null);
+    private ClientCredentials(ClientCredential credential, String description, List<String> fileWarnings) {
+        this(credential, description, null, fileWarnings);
     }
 
-    private ClientCredentials(ClientCredential credential, String description, String warning) {
+    private ClientCredentials(ClientCredential credential, String description, String warning, List<String> fileWarnings) {
         this.credential = credential;
         this.description = description;
         this.warning = warning;
+        this.fileWarnings = fileWarnings;
     }
 
     /** @throws InvalidSettingException naming the setting, when none or several are set or one cannot be used */
@@ -67,16 +69,17 @@ public final class ClientCredentials {
         return switch (set.get(0)) {
             case SECRET -> {
                 SecretMasking.registerSecret(settings.clientSecret());
-                yield new ClientCredentials(ClientCredential.secret(settings.clientSecret()), "client secret");
+                yield new ClientCredentials(ClientCredential.secret(settings.clientSecret()), "client secret", List.of());
             }
             case SECRET_FILE -> {
                 Path file = readableFile(SECRET_FILE, settings.clientSecretFile());
-                yield new ClientCredentials(new SecretFileCredential(file), "client secret read from " + file + " at each token request");
+                yield new ClientCredentials(new SecretFileCredential(file), "client secret read from " + file + " at each token request",
+                        readableByOthers(SECRET_FILE, file));
             }
             case FEDERATED_TOKEN_FILE -> {
                 Path file = readableFile(FEDERATED_TOKEN_FILE, settings.federatedTokenFile());
                 yield new ClientCredentials(new FederatedTokenFile(file), "federated token read from " + file
-                        + " at each token request (workload identity)");
+                        + " at each token request (workload identity)", readableByOthers(FEDERATED_TOKEN_FILE, file));
             }
             default -> certificate(settings, clock);
         };
@@ -95,9 +98,18 @@ public final class ClientCredentials {
         // Entra ID refuses an out-of-date certificate; start anyway (the clock may be the wrong one) but say so
         String warning = now.isAfter(notAfter) ? "the client certificate " + name + " expired on " + notAfter
                 : now.isBefore(notBefore) ? "the client certificate " + name + " is not valid before " + notBefore : null;
+        List<String> fileWarnings = new ArrayList<>(readableByOthers(ClientCertificates.CERTIFICATE_KEY, Path.of(settings.certificatePath())));
+        if (key != null) {
+            fileWarnings.addAll(readableByOthers(ClientCertificates.KEY_KEY, key));
+        }
         return new ClientCredentials(ClientCredential.of(loaded.credential()), "client certificate " + name
                 + " (SHA-1 thumbprint " + ClientCertificates.portalThumbprint(leaf) + ", valid until " + notAfter + ") from "
-                + settings.certificatePath(), warning);
+                + settings.certificatePath(), warning, List.copyOf(fileWarnings));
+    }
+
+    private static List<String> readableByOthers(String key, Path file) {
+        String warning = CredentialFiles.readableByOthers(key, file);
+        return warning == null ? List.of() : List.of(warning);
     }
 
     private static Path readableFile(String key, String name) {
@@ -120,5 +132,10 @@ public final class ClientCredentials {
     /** A sentence for a WARN line at start (a certificate out of its validity), or null. */
     public String warning() {
         return warning;
+    }
+
+    /** A sentence for a WARN line at start for each credential file that its group or others may read. */
+    public List<String> fileWarnings() {
+        return fileWarnings;
     }
 }

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /** Reading the small text files Kubernetes mounts for credentials (secret volumes, projected tokens). */
 final class CredentialFiles {
@@ -35,6 +38,25 @@ final class CredentialFiles {
         } catch (IOException e) {
             throw new TokenUnavailableException("The " + what + " " + file + " cannot be read: "
                     + e.getClass().getSimpleName(), null);
+        }
+    }
+
+    /**
+     * A sentence for a WARN line at start when the file's group or others may read it (POSIX permissions), else
+     * null. A warning, not a refusal: Kubernetes mounts secret volumes 0644 unless told otherwise
+     * ({@code defaultMode}), and the pod's only user may be the monitor's; where others do share the host or
+     * the volume, they could read the credential. Not checked where the file system has no POSIX permissions.
+     */
+    static String readableByOthers(String key, Path file) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (!permissions.contains(PosixFilePermission.GROUP_READ) && !permissions.contains(PosixFilePermission.OTHERS_READ)) {
+                return null;
+            }
+            return key + " names " + file + ", which its group or others may read (" + PosixFilePermissions.toString(permissions)
+                    + "): chmod 600 it (on a Kubernetes secret volume, defaultMode: 0400)";
+        } catch (UnsupportedOperationException | IOException e) {
+            return null;
         }
     }
 }

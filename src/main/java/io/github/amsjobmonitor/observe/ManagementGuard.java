@@ -1,6 +1,8 @@
 package io.github.amsjobmonitor.observe;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.auth.authentication.UsernamePasswordCredentials;
 import io.vertx.ext.auth.properties.PropertyFileAuthentication;
@@ -8,13 +10,14 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 
@@ -29,11 +32,13 @@ import org.apache.camel.util.json.JsonObject;
  * DOWN, as Camel answers (Kubernetes probes need no credentials);</li>
  * <li>with credentials accepted by Camel's management authentication
  * ({@code camel.management.authentication-enabled}, {@code basic-properties-file}): Camel's own
- * answer, details and all; metrics ({@code /observe/metrics}, whose labels name topics and
- * endpoints) only so;</li>
+ * answer, details and all;</li>
+ * <li>metrics ({@code /observe/metrics}) to anyone, as Prometheus scrapes (they hold no secret: see
+ * MonitorMetrics), or only with credentials when {@code monitor.observe.metrics-need-credentials=true};</li>
  * <li>{@code monitor.observe.details-without-authentication=true}: Camel's answers to anyone, for a
  * port that only trusted callers reach.</li>
  * </ul>
+ * The guard is in place before the server accepts its first connection (see {@link #installBeforeServing}).
  */
 public final class ManagementGuard implements Handler<RoutingContext> {
 
@@ -43,54 +48,62 @@ public final class ManagementGuard implements Handler<RoutingContext> {
     private final CamelContext camel;
     private final String healthPath;
     private final boolean detailsForAll;
+    private final boolean metricsNeedCredentials;
     private final AuthenticationProvider credentials;
 
-    ManagementGuard(CamelContext camel, String healthPath, boolean detailsForAll, AuthenticationProvider credentials) {
+    ManagementGuard(CamelContext camel, String healthPath, boolean detailsForAll, boolean metricsNeedCredentials,
+                    AuthenticationProvider credentials) {
         this.camel = camel;
         this.healthPath = healthPath;
         this.detailsForAll = detailsForAll;
+        this.metricsNeedCredentials = metricsNeedCredentials;
         this.credentials = credentials;
     }
 
-    /** Puts the guard in front of the management server's health and metrics paths once it runs. */
-    public static void installWhenStarted(CamelContext context) {
-        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-            private boolean installed;
-
-            @Override
-            public void notify(CamelEvent event) {
-                // the management server starts with the context's services, before the routes
-                if (!installed) {
-                    installed = install(context);
-                }
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextRoutesStartingEvent
-                        || event instanceof CamelEvent.CamelContextStartedEvent;
-            }
-        });
-    }
-
-    static boolean install(CamelContext context) {
+    /**
+     * Puts the guard in front of the management server's health and metrics paths before the server
+     * listens. The management server starts with the context's services, before tracking (which may
+     * wait 30 s on Kafka) and the routes: a guard added to its router once it runs would leave Camel's
+     * own handlers answering {@code ?exposureLevel=full&data=true} until then. The one hook Camel offers
+     * before the server listens is its authentication configuration: Camel adds those handlers to the
+     * router first, most specific path first (so before its own authentication on {@code /*}, when that
+     * is on). Called while camel-main configures the context, after it made the server, before it starts it.
+     */
+    public static void installBeforeServing(CamelContext context) {
         ManagementHttpServer server = context.hasService(ManagementHttpServer.class);
-        if (server == null || server.getRouter() == null) {
-            return false;
+        if (server == null) {
+            // camel.management.enabled=false: no management port
+            return;
         }
-        VertxPlatformHttpRouter router = server.getRouter();
+        String health = server.getHealthPath() == null ? "/observe/health" : server.getHealthPath();
         boolean authentication = Boolean.parseBoolean(setting(context, "camel.management.authentication-enabled", "false"));
         String file = setting(context, "camel.management.basic-properties-file", "");
-        AuthenticationProvider credentials = authentication && !file.isBlank()
-                ? PropertyFileAuthentication.create(router.vertx(), file) : null;
-        String health = server.getHealthPath() == null ? "/observe/health" : server.getHealthPath();
-        ManagementGuard guard = new ManagementGuard(context, health,
-                Boolean.parseBoolean(setting(context, "monitor.observe.details-without-authentication", "false")), credentials);
-        // order -1: before Camel's own handlers (its health console, its authentication handler)
+        boolean detailsForAll = Boolean.parseBoolean(setting(context, "monitor.observe.details-without-authentication", "false"));
+        boolean metricsNeedCredentials = Boolean.parseBoolean(setting(context, "monitor.observe.metrics-need-credentials", "false"));
+        Map<Vertx, ManagementGuard> guards = new ConcurrentHashMap<>();
+        Function<Vertx, ManagementGuard> guard = vertx -> guards.computeIfAbsent(vertx, v -> new ManagementGuard(context, health,
+                detailsForAll, metricsNeedCredentials,
+                authentication && !file.isBlank() ? PropertyFileAuthentication.create(v, file) : null));
+        AuthenticationConfig handlers = server.getConfiguration().getAuthenticationConfig();
         for (String path : new String[] {health, health + "/live", health + "/ready", METRICS_PATH}) {
-            router.route(path).order(-1).handler(guard);
+            handlers.getEntries().add(new GuardedPath(path, guard));
         }
-        return true;
+        handlers.setEnabled(true);
+    }
+
+    /** One path the guard stands on, as Camel's server takes an authentication handler. */
+    private static final class GuardedPath extends AuthenticationConfig.AuthenticationConfigEntry {
+        private final Function<Vertx, ManagementGuard> guard;
+
+        GuardedPath(String path, Function<Vertx, ManagementGuard> guard) {
+            this.guard = guard;
+            setPath(path);
+        }
+
+        @Override
+        public Handler<RoutingContext> createAuthenticationHandler(Vertx vertx) {
+            return guard.apply(vertx);
+        }
     }
 
     private static String setting(CamelContext context, String key, String otherwise) {
@@ -99,6 +112,10 @@ public final class ManagementGuard implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        if (!metricsNeedCredentials && ctx.request().path().startsWith(METRICS_PATH)) {
+            serveMetrics(ctx);
+            return;
+        }
         if (detailsForAll || ctx.user() != null) {
             ctx.next();
             return;
@@ -133,6 +150,31 @@ public final class ManagementGuard implements Handler<RoutingContext> {
             ctx.response().putHeader("content-type", "application/json")
                     .setStatusCode(result.result().up() ? 200 : 503)
                     .end(result.result().json());
+        });
+    }
+
+    /**
+     * The Prometheus scrape, as Camel's own metrics handler answers it (OpenMetrics when asked for, else
+     * text 0.0.4). Served here rather than passed on because Camel's management authentication, when
+     * on, covers the whole port ({@code /*}) and would ask Prometheus for credentials.
+     */
+    private void serveMetrics(RoutingContext ctx) {
+        PrometheusMeterRegistry registry = camel.getRegistry()
+                .lookupByNameAndType(MonitorMetrics.CAMEL_REGISTRY_NAME, PrometheusMeterRegistry.class);
+        if (registry == null) {
+            // metrics are off: no such endpoint
+            ctx.next();
+            return;
+        }
+        String accept = ctx.request().getHeader("Accept");
+        String contentType = accept != null && accept.contains("application/openmetrics-text")
+                ? "application/openmetrics-text; version=1.0.0; charset=utf-8" : "text/plain; version=0.0.4; charset=utf-8";
+        ctx.vertx().executeBlocking(() -> registry.scrape(contentType), false).onComplete(result -> {
+            if (result.failed()) {
+                ctx.fail(result.cause());
+                return;
+            }
+            ctx.response().putHeader("content-type", contentType).end(result.result());
         });
     }
 

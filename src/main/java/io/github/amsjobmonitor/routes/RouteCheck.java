@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.routes;
 
+import io.github.amsjobmonitor.MonitorDefaults;
 import io.github.amsjobmonitor.auth.EntraSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,6 +88,7 @@ public final class RouteCheck {
     public static RouteDryRun.Setup standalone() {
         return dry -> {
             PropertiesComponent properties = dry.getPropertiesComponent();
+            properties.setInitialProperties(MonitorDefaults.properties());
             properties.setLocation("file:application.properties;optional=true");
             Properties standIns = new Properties();
             // a certificate or federated token configured instead of a secret: a stand-in secret would be a second credential

@@ -25,7 +25,12 @@ public class TrackingService extends ServiceSupport {
         KafkaClientSettings kafka = KafkaClientSettings.of(camelContext);
         String topic = setting("monitor.topic.tracking");
         String groupId = setting("monitor.group-id");
-        new TrackingTopic(kafka.admin(), topic, Integer.parseInt(setting("monitor.tracking.partitions"))).ensureExists();
+        TrackingTopic trackingTopic = new TrackingTopic(kafka.admin(), topic, Integer.parseInt(setting("monitor.tracking.partitions")));
+        if (kafka.topicsMadeInAdvance()) {
+            trackingTopic.requireExists();
+        } else {
+            trackingTopic.ensureExists();
+        }
         new ChecksTopicUpgrade(kafka, setting("monitor.topic.checks"), groupId + "-checks", topic, schedule).run();
         store = new TrackingStore(kafka.consumer(groupId + "-tracking"), topic, schedule);
         store.start();

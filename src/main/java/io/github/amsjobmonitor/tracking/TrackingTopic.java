@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.tracking;
 
+import io.github.amsjobmonitor.InvalidSettingException;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -53,6 +54,28 @@ public class TrackingTopic {
             }
         } catch (Exception e) {
             LOG.warn("Could not create the tracking topic {}: {}", name, e.toString());
+        }
+    }
+
+    /**
+     * Where no client may create topics (Azure Event Hubs): the topic must be there, made in advance;
+     * a missing one stops the start with one line saying how to make it.
+     */
+    public void requireExists() {
+        Properties config = new Properties();
+        config.putAll(adminSettings);
+        config.putIfAbsent("default.api.timeout.ms", 30_000);
+        boolean exists;
+        try (Admin admin = Admin.create(config)) {
+            exists = admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name);
+        } catch (Exception e) {
+            LOG.warn("Could not list the topics to find the tracking topic {}: {}", name, e.toString());
+            return;
+        }
+        if (!exists) {
+            throw new InvalidSettingException("monitor.topic.tracking", "monitor.topic.tracking " + name + " does not exist and"
+                    + " cannot be created by a client here (Azure Event Hubs): create it in advance with cleanup policy Compact"
+                    + " and " + partitions + " partitions (see docs/operating.md, \"Azure Event Hubs as the Kafka\")");
         }
     }
 }

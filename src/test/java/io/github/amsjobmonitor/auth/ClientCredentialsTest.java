@@ -19,7 +19,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -228,5 +230,51 @@ class ClientCredentialsTest {
         settings.put("azure.ad.client-certificate-password", "p4ssword-value");
         String text = entra().toString();
         assertFalse(text.contains("s3cret-value") || text.contains("p4ssword-value"), text);
+    }
+
+    @Test
+    void should_warn_of_a_secret_file_its_group_or_others_may_read() throws Exception {
+        Path file = Files.writeString(folder.resolve("secret-644"), "s3cret-value\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        settings.put("azure.ad.client-secret-file", file.toString());
+
+        List<String> warnings = chosen().fileWarnings();
+
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("azure.ad.client-secret-file names " + file + ", which its group or others may read (rw-r--r--)"),
+                warnings.get(0));
+        assertFalse(warnings.get(0).contains("s3cret-value"), warnings.get(0));
+    }
+
+    @Test
+    void should_not_warn_of_a_secret_file_only_its_owner_may_read() throws Exception {
+        Path file = Files.writeString(folder.resolve("secret-600"), "s3cret-value\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        settings.put("azure.ad.client-secret-file", file.toString());
+
+        assertEquals(List.of(), chosen().fileWarnings());
+    }
+
+    @Test
+    void should_warn_of_a_certificate_and_a_key_file_readable_by_the_group() throws Exception {
+        Files.setPosixFilePermissions(certificate.pemChain(), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(certificate.pemKey(), PosixFilePermissions.fromString("rw-r-----"));
+        settings.put("azure.ad.client-certificate-path", certificate.pemChain().toString());
+        settings.put("azure.ad.client-certificate-key-path", certificate.pemKey().toString());
+
+        List<String> warnings = chosen().fileWarnings();
+
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("azure.ad.client-certificate-path names " + certificate.pemChain()), warnings.get(0));
+        assertTrue(warnings.get(1).startsWith("azure.ad.client-certificate-key-path names " + certificate.pemKey()), warnings.get(1));
+    }
+
+    @Test
+    void should_warn_of_a_federated_token_file_others_may_read() throws Exception {
+        Path file = Files.writeString(folder.resolve("token-604"), "eyJ.token.value");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw----r--"));
+        settings.put("azure.ad.federated-token-file", file.toString());
+
+        assertEquals(1, chosen().fileWarnings().size());
     }
 }

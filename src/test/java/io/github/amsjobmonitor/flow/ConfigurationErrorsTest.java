@@ -12,6 +12,7 @@ import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -57,6 +58,45 @@ class ConfigurationErrorsTest {
                 assertFalse(output.lines().anyMatch(line -> line.matches("\\s+at .*")), "a stack trace:\n" + output);
                 assertFalse(output.contains("Exception in thread"), output);
                 assertFalse(output.contains("Caused by"), output);
+            }
+        }
+    }
+
+    @Test
+    void should_stop_the_start_with_one_line_for_a_setting_azure_event_hubs_refuses() {
+        try (AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start()) {
+            Map<String, String> settings = RunningMonitor.settings(simulator, Topics.unique());
+            // checked before any Kafka client connects: no Event Hubs namespace needs to answer
+            settings.put("camel.component.kafka.brokers", "ns1.servicebus.windows.net:9093");
+            settings.put("camel.component.kafka.security-protocol", "SASL_SSL");
+            settings.put("camel.component.kafka.compression-codec", "lz4");
+            try (MonitorProcess monitor = MonitorProcess.start("event-hubs-lz4", settings)) {
+                int exit = monitor.awaitExit(Duration.ofSeconds(90));
+                String output = monitor.logText();
+                assertEquals(1, exit, output);
+                List<String> problem = monitor.logLines("did not start");
+                assertEquals(1, problem.size(), output);
+                assertTrue(problem.get(0).contains("camel.component.kafka.compression-codec is lz4 but ns1.servicebus.windows.net:9093"
+                        + " (Azure Event Hubs) takes only gzip or none"), problem.get(0));
+                assertFalse(output.lines().anyMatch(line -> line.matches("\\s+at .*")), "a stack trace:\n" + output);
+            }
+        }
+    }
+
+    @Test
+    void should_write_the_start_error_through_the_masked_log() {
+        try (AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start()) {
+            Map<String, String> settings = RunningMonitor.settings(simulator, Topics.unique());
+            String secret = settings.get("azure.ad.client-secret");
+            // an operator pasted the secret into the URL: the line that names the bad URL must not print it
+            settings.put("ams.api-url", "ftp://monitor:" + secret + "@media.example.com/api/");
+            try (MonitorProcess monitor = MonitorProcess.start("start-error-masked", settings)) {
+                assertEquals(1, monitor.awaitExit(Duration.ofSeconds(90)), monitor.logText());
+                List<String> problem = monitor.logLines("did not start");
+                assertEquals(1, problem.size(), monitor.logText());
+                assertTrue(problem.get(0).matches("\\d{4}-\\d\\d-\\d\\dT.* ERROR .*ams-job-monitor did not start: ams.api-url .*"),
+                        "a line of the log layout: " + problem.get(0));
+                assertFalse(monitor.logText().contains(secret), monitor.logText());
             }
         }
     }

@@ -6,16 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.amsjobmonitor.InvalidSettingException;
+import io.github.amsjobmonitor.MonitorDefaults;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.Main;
+import org.apache.camel.support.PropertyBindingSupport;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every Kafka client the monitor makes itself (consumer, producer, Admin) gets the security settings
@@ -134,14 +139,102 @@ class KafkaClientSettingsTest {
 
     @Test
     void should_accept_sasl_ssl_towards_azure_event_hubs_and_plaintext_elsewhere() {
-        KafkaConfiguration eventHubs = new KafkaConfiguration();
-        eventHubs.setBrokers("ns1.servicebus.windows.net:9093");
-        eventHubs.setSecurityProtocol("SASL_SSL");
+        KafkaConfiguration eventHubs = eventHubsReady();
         KafkaConfiguration local = new KafkaConfiguration();
         local.setBrokers("127.0.0.1:9092");
 
         assertEquals("SASL_SSL", new KafkaClientSettings(eventHubs).admin().get("security.protocol"));
         assertEquals("127.0.0.1:9092", new KafkaClientSettings(local).admin().get("bootstrap.servers"));
+    }
+
+    @Test
+    void should_accept_the_shipped_kafka_defaults_towards_azure_event_hubs() throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>();
+        MonitorDefaults.all().forEach((key, value) -> {
+            // the header filter is a bean of the monitor's, not there in a bare camel-main
+            if (key.startsWith("camel.component.kafka.") && !key.endsWith("header-filter-strategy")) {
+                settings.put(key, value);
+            }
+        });
+        settings.put("camel.component.kafka.brokers", "ns1.servicebus.windows.net:9093");
+        settings.put("camel.component.kafka.security-protocol", "SASL_SSL");
+
+        KafkaClientSettings kafka = KafkaClientSettings.of(startedMain(settings).getCamelContext());
+
+        assertEquals("gzip", kafka.producer().get("compression.type"));
+        assertTrue(kafka.topicsMadeInAdvance());
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource({
+        "compression-codec,      lz4",
+        "compression-codec,      snappy",
+        "compression-codec,      zstd",
+        "max-request-size,       1046528",
+        "max-request-size,       1048576",
+        "request-timeout-ms,     59999",
+        "metadata-max-age-ms,    240000",
+        "metadata-max-age-ms,    300000",
+        "connection-max-idle-ms, 240000",
+        "connection-max-idle-ms, 540000",
+        "session-timeout-ms,     5999",
+        "session-timeout-ms,     300001",
+    })
+    void should_refuse_with_one_line_a_setting_azure_event_hubs_refuses(String option, String value) throws Exception {
+        KafkaConfiguration configuration = eventHubsReady();
+        PropertyBindingSupport.build().bind(new DefaultCamelContext(), configuration, new java.util.HashMap<>(Map.of(camelCase(option), value)));
+
+        InvalidSettingException refused = assertThrows(InvalidSettingException.class, () -> new KafkaClientSettings(configuration));
+
+        assertEquals("camel.component.kafka." + option, refused.getKey());
+        assertTrue(refused.getMessage().startsWith("camel.component.kafka." + option + " is " + value + " but ns1.servicebus.windows.net:9093"),
+                refused.getMessage());
+        assertFalse(refused.getMessage().contains("\n"), refused.getMessage());
+    }
+
+    @Test
+    void should_accept_on_other_brokers_what_azure_event_hubs_refuses() {
+        KafkaConfiguration configuration = new KafkaConfiguration();
+        configuration.setBrokers("kafka-1.example.com:9093");
+        configuration.setCompressionCodec("lz4");
+        configuration.setEnableIdempotence(true);
+
+        KafkaClientSettings kafka = new KafkaClientSettings(configuration);
+
+        assertEquals("lz4", kafka.producer().get("compression.type"));
+        assertFalse(kafka.topicsMadeInAdvance());
+    }
+
+    @Test
+    void should_take_request_timeouts_below_60_s_towards_azure_event_hubs_without_idempotence() {
+        KafkaConfiguration configuration = eventHubsReady();
+        configuration.setEnableIdempotence(false);
+        configuration.setRequestTimeoutMs(30_000);
+
+        assertEquals("30000", String.valueOf(new KafkaClientSettings(configuration).producer().get("request.timeout.ms")));
+    }
+
+    /** What the monitor ships, towards an Event Hubs namespace: every rule kept. */
+    private static KafkaConfiguration eventHubsReady() {
+        KafkaConfiguration configuration = new KafkaConfiguration();
+        configuration.setBrokers("ns1.servicebus.windows.net:9093");
+        configuration.setSecurityProtocol("SASL_SSL");
+        configuration.setCompressionCodec("gzip");
+        configuration.setMaxRequestSize(1_000_000);
+        configuration.setEnableIdempotence(true);
+        configuration.setRequestTimeoutMs(60_000);
+        configuration.setMetadataMaxAgeMs(180_000);
+        configuration.setConnectionMaxIdleMs(180_000);
+        configuration.setSessionTimeoutMs(10_000);
+        return configuration;
+    }
+
+    private static String camelCase(String kebab) {
+        StringBuilder name = new StringBuilder();
+        for (String part : kebab.split("-")) {
+            name.append(name.length() == 0 ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+        }
+        return name.toString();
     }
 
     private static void assertCarries(String client, Properties props) {

@@ -1,6 +1,7 @@
 package io.github.amsjobmonitor.observe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Health and metrics are safe to expose (contract, "Trust"): an unauthenticated caller learns UP/DOWN
  * and the checks' names, never a configured value, whatever it asks for; Camel's management
- * authentication gives the details; Kubernetes probes need no credentials.
+ * authentication gives the details; Kubernetes probes need no credentials. Metrics are served to
+ * Prometheus without credentials (unless monitor.observe.metrics-need-credentials) and hold no secret.
  */
 class HealthExposureTest {
 
@@ -55,11 +57,15 @@ class HealthExposureTest {
     private static Map<String, String> settings;
     private static Path credentialsFile;
     private static int port;
-    // the same monitor without authentication (the shipped default), and with details opted in
+    // the same monitor without authentication (the shipped default), with details opted in (and its
+    // secret in a file), and with authentication on metrics too
     private static RunningMonitor plain;
     private static RunningMonitor optedIn;
+    private static RunningMonitor metricsLocked;
     private static int plainPort;
     private static int optedInPort;
+    private static int metricsLockedPort;
+    private static Path secretFile;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -85,7 +91,16 @@ class HealthExposureTest {
         plainPort = freePort();
         plain = RunningMonitor.start(withoutAuthentication(plainPort, "false"), topics);
         optedInPort = freePort();
-        optedIn = RunningMonitor.start(withoutAuthentication(optedInPort, "true"), topics);
+        Map<String, String> withSecretFile = withoutAuthentication(optedInPort, "true");
+        secretFile = Files.createTempFile("client-secret", ".txt");
+        Files.writeString(secretFile, withSecretFile.remove("azure.ad.client-secret") + "\n");
+        withSecretFile.put("azure.ad.client-secret-file", secretFile.toString());
+        optedIn = RunningMonitor.start(withSecretFile, topics);
+        metricsLockedPort = freePort();
+        Map<String, String> locked = new java.util.LinkedHashMap<>(settings);
+        locked.put("camel.management.port", String.valueOf(metricsLockedPort));
+        locked.put("monitor.observe.metrics-need-credentials", "true");
+        metricsLocked = RunningMonitor.start(locked, topics);
     }
 
     private static Map<String, String> withoutAuthentication(int managementPort, String detailsWithoutAuthentication) {
@@ -99,8 +114,11 @@ class HealthExposureTest {
 
     @AfterAll
     static void stop() throws IOException {
-        Closing.closeAll(optedIn, plain, monitor, kafka, simulator);
+        Closing.closeAll(metricsLocked, optedIn, plain, monitor, kafka, simulator);
         Files.deleteIfExists(credentialsFile);
+        if (secretFile != null) {
+            Files.deleteIfExists(secretFile);
+        }
     }
 
     /** Every value an operator configured that a stranger must not learn from the management port. */
@@ -123,9 +141,37 @@ class HealthExposureTest {
     @Test
     void should_tell_no_configured_value_without_authentication_configured_either() {
         assertEquals(List.of(), leaks(plainPort));
-        HttpResponse<String> metrics = get(plainPort, "/observe/metrics", null);
-        assertEquals(403, metrics.statusCode(), "metrics are details: " + metrics.body());
         assertEquals(200, get(plainPort, "/observe/health/ready", null).statusCode());
+    }
+
+    /** Every secret, token, password and credential path the monitors were given: none may appear in metrics. */
+    private static List<String> secrets() {
+        List<String> secrets = new ArrayList<>(List.of(simulator.settings().clientSecret(), PASSWORD,
+                credentialsFile.toString(), credentialsFile.getFileName().toString(),
+                secretFile.toString(), secretFile.getFileName().toString(), "Bearer", "password", "secret"));
+        secrets.addAll(simulator.issuedTokens());
+        return secrets;
+    }
+
+    @Test
+    void should_serve_metrics_without_credentials_holding_no_secret() {
+        for (int managementPort : new int[] {port, plainPort, optedInPort}) {
+            HttpResponse<String> metrics = get(managementPort, "/observe/metrics", null);
+            assertEquals(200, metrics.statusCode(), "port " + managementPort + ": " + metrics.body());
+            assertTrue(metrics.body().contains("monitor_token_requests_total"), metrics.body());
+            assertTrue(metrics.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"),
+                    metrics.headers().toString());
+            List<String> found = secrets().stream().filter(metrics.body()::contains).toList();
+            assertEquals(List.of(), found, "in the metrics of port " + managementPort);
+        }
+        assertFalse(simulator.issuedTokens().isEmpty(), "the monitors' tokens are among the values looked for");
+    }
+
+    @Test
+    void should_keep_metrics_behind_credentials_when_asked_to() {
+        assertEquals(401, get(metricsLockedPort, "/observe/metrics", null).statusCode());
+        assertEquals(401, get(metricsLockedPort, "/observe/metrics", "wrong-password").statusCode());
+        assertEquals(200, get(metricsLockedPort, "/observe/metrics", PASSWORD).statusCode());
     }
 
     @Test
@@ -140,8 +186,8 @@ class HealthExposureTest {
     private List<String> leaks(int managementPort) {
         List<String> leaks = new ArrayList<>();
         List<String> paths = new ArrayList<>();
+        // (metrics name topics and endpoints, by design: what they must not hold is should_serve_metrics_...)
         HEALTH_PATHS.forEach(path -> QUERIES.forEach(query -> paths.add(path + query)));
-        paths.add("/observe/metrics");
         for (String pathAndQuery : paths) {
             HttpResponse<String> answer = get(managementPort, pathAndQuery, null);
             for (String value : configuredValues()) {
@@ -173,13 +219,6 @@ class HealthExposureTest {
         assertTrue(names.containsAll(List.of("context", "route:intake", "consumer:intake", "entra-token", "ams-api")), names.toString());
         JsonNode live = JSON.readTree(get("/observe/health/live", null).body());
         assertEquals("context", live.get("checks").get(0).get("name").asText(), "liveness is only context: " + live);
-    }
-
-    @Test
-    void should_refuse_metrics_without_credentials() {
-        HttpResponse<String> metrics = get("/observe/metrics", null);
-        assertEquals(401, metrics.statusCode(), metrics.body());
-        assertEquals(401, get("/observe/metrics", "wrong-password").statusCode());
     }
 
     @Test

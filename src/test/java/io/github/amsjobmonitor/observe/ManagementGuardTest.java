@@ -27,7 +27,7 @@ class ManagementGuardTest {
         camel.start();
         HealthCheckRegistry registry = HealthCheckRegistry.get(camel);
         registry.register(new Leaky("leaky-ready"));
-        ManagementGuard guard = new ManagementGuard(camel, "/observe/health", false, null);
+        ManagementGuard guard = new ManagementGuard(camel, "/observe/health", false, false, null);
 
         ManagementGuard.StatusOnly ready = guard.statusOnly("/observe/health/ready");
         assertFalse(ready.up());
@@ -42,7 +42,7 @@ class ManagementGuardTest {
     void should_leave_readiness_checks_out_of_liveness() throws Exception {
         camel.start();
         HealthCheckRegistry.get(camel).register(new Leaky("leaky-ready"));
-        ManagementGuard guard = new ManagementGuard(camel, "/observe/health", false, null);
+        ManagementGuard guard = new ManagementGuard(camel, "/observe/health", false, false, null);
         ManagementGuard.StatusOnly live = guard.statusOnly("/observe/health/live");
         assertFalse(live.json().contains("leaky-ready"), live.json());
         assertEquals(live.up(), !live.json().contains("DOWN"), live.json());
