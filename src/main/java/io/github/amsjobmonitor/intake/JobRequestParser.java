@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * Reads a record of the job-IDs topic: either the bare job ID or
  * {@code {"jobId": "...", "correlationData": {"k": "v"}}}. Anything else is rejected with a code and a
- * reason a producer can act on; a rejected record never reaches the AMS API.
+ * reason a producer can act on; a rejected record never reaches the AMS API. The job ID comes out in
+ * its canonical form ({@link JobId#canonical}).
  */
 public class JobRequestParser {
 
@@ -38,8 +39,7 @@ public class JobRequestParser {
         if (text.startsWith("{")) {
             return parseJson(text);
         }
-        requireJobId(text);
-        return new JobRequest(text, Map.of());
+        return new JobRequest(requireJobId(text), Map.of());
     }
 
     private JobRequest parseJson(String text) {
@@ -53,8 +53,7 @@ public class JobRequestParser {
         if (jobId == null || !jobId.isTextual()) {
             throw new RejectedInputException(INVALID_INPUT, "The JSON object has no text field jobId.");
         }
-        requireJobId(jobId.textValue());
-        return new JobRequest(jobId.textValue(), correlationData(root.get("correlationData")));
+        return new JobRequest(requireJobId(jobId.textValue()), correlationData(root.get("correlationData")));
     }
 
     private static Map<String, String> correlationData(JsonNode node) {
@@ -75,11 +74,13 @@ public class JobRequestParser {
         return data;
     }
 
-    private static void requireJobId(String candidate) {
+    /** The job ID in its canonical form (lower-case GUID): both spellings are one tracked job. */
+    private static String requireJobId(String candidate) {
         if (!JobId.isValid(candidate)) {
             throw new RejectedInputException(INVALID_JOB_ID,
                     "Not an AMS v2 job ID; expected nb:jid:UUID:<uuid> (for example nb:jid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11).");
         }
+        return JobId.canonical(candidate);
     }
 
     private static String decodeUtf8(byte[] value) {

@@ -45,6 +45,13 @@ class JobRequestParserTest {
         assertEquals(new JobRequest(ID, Map.of()), parse("{\"jobId\":\"" + ID + "\"}"));
     }
 
+    @Test
+    void should_give_the_job_id_in_canonical_form_whatever_the_case_of_its_guid() {
+        String upper = "nb:jid:UUID:" + ID.substring("nb:jid:UUID:".length()).toUpperCase();
+        assertEquals(ID, parse(upper).jobId());
+        assertEquals(ID, parse("{\"jobId\":\"" + upper + "\"}").jobId());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"hello", "nb:jid:UUID:not-a-uuid", ID + "' or Id ne '", "{\"jobId\":\"12345\"}"})
     void should_reject_what_is_not_a_job_id_as_invalid_job_id(String text) {

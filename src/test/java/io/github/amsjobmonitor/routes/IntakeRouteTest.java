@@ -125,6 +125,21 @@ class IntakeRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void should_key_both_spellings_of_a_job_id_by_its_canonical_form_keeping_the_record_as_it_came() {
+        String canonical = newJobId();
+        String upper = JOB_ID_PREFIX + canonical.substring(JOB_ID_PREFIX.length()).toUpperCase(java.util.Locale.ROOT);
+
+        intake(record(canonical, 0, 40), record(upper, 0, 41));
+
+        List<?> records = tracking().getReceivedExchanges().get(0).getMessage().getBody(List.class);
+        assertEquals(List.of(canonical, canonical), records.stream().map(r -> ((Message) r).getHeader(KafkaConstants.KEY)).toList());
+        TrackedJob fromUpper = schedule().read(((Message) records.get(1)).getBody(byte[].class));
+        assertEquals(canonical, fromUpper.jobId());
+        assertEquals(upper, fromUpper.originalRecord(), "the dead-letter topic would get the record as it came");
+        assertEquals(0, deadLetter().getReceivedCounter());
+    }
+
+    @Test
     void should_commit_each_partitions_last_offset_only_after_the_tracking_write() {
         intake(record(newJobId(), 0, 7), record(newJobId(), 1, 3), record(newJobId(), 0, 8), record(newJobId(), 1, 4));
 
