@@ -23,7 +23,7 @@ public class JobRequestParser {
     public static final String INVALID_INPUT = "INVALID_INPUT";
 
     /** Larger records are not job requests; refusing them early keeps a bad producer from costing memory. */
-    static final int MAX_BYTES = 64 * 1024;
+    public static final int MAX_BYTES = 64 * 1024;
 
     private final ObjectMapper json = new ObjectMapper();
 

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import io.github.amsjobmonitor.tracking.JobSchedule;
+import io.github.amsjobmonitor.tracking.TrackingRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -92,6 +93,11 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         Gauge.builder("monitor.jobs.tracked", schedule, JobSchedule::size)
                 .description("Jobs this instance tracks now (in memory: its share of the tracking topic)")
                 .register(registry);
+        for (TrackingRecords.Skip reason : TrackingRecords.Skip.values()) {
+            FunctionCounter.builder("monitor.tracking.records.skipped", schedule.records(), records -> records.skipped(reason))
+                    .description("Records of the tracking topic skipped because they fail the monitor's checks, by reason")
+                    .tag("reason", reason.tag()).register(registry);
+        }
     }
 
     @Override

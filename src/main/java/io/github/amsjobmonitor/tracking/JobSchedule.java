@@ -1,8 +1,6 @@
 package io.github.amsjobmonitor.tracking;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -33,7 +31,7 @@ public class JobSchedule {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobSchedule.class);
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final TrackingRecords records = new TrackingRecords();
     private final String instance = UUID.randomUUID().toString();
     private final long intervalNanos;
     private final long batchWindowNanos;
@@ -198,17 +196,18 @@ public class JobSchedule {
 
     /** The tracking record's value, as this instance writes it. */
     public byte[] record(TrackedJob job) throws JsonProcessingException {
-        return json.writeValueAsBytes(job.writtenBy(instance));
+        return records.write(job, instance);
     }
 
-    /** Reads a tracking record's value; one that cannot be read is null. */
+    /** Reads a tracking record's value alone (its key unchecked); one that fails the checks is null. */
     public TrackedJob read(byte[] value) {
-        try {
-            TrackedJob job = json.readValue(value, TrackedJob.class);
-            return job.jobId() == null ? null : job;
-        } catch (IOException e) {
-            return null;
-        }
+        TrackingRecords.Read read = records.readValue(value);
+        return read.skipped() == null ? read.job() : null;
+    }
+
+    /** How the records of the tracking topic are read and checked (and counted when skipped). */
+    public TrackingRecords records() {
+        return records;
     }
 
     /** The job's check is over: remember what it learned, next check one interval from now. */

@@ -74,7 +74,7 @@ class CheckBatchRouteTest extends RouteTestSupport {
         String freshId = newJobId();
         // monitor.tracking.max-duration = 48h
         TrackedJob expired = new TrackedJob(expiredId, "old", "Processing", null, Map.of(),
-                Instant.now().minus(Duration.ofHours(49)).toString(), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
+                Instant.now().minus(Duration.ofHours(49)), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
         track(expired, seenIn(freshId, "Queued"));
         int tracked = schedule().size();
         amsAnswers = asked -> page(amsJob(freshId, QUEUED));
@@ -99,7 +99,7 @@ class CheckBatchRouteTest extends RouteTestSupport {
     @Test
     void should_not_ask_ams_when_every_job_of_the_batch_expired() {
         String expiredId = newJobId();
-        track(new TrackedJob(expiredId, null, null, null, Map.of(), Instant.now().minus(Duration.ofDays(3)).toString(), 0,
+        track(new TrackedJob(expiredId, null, null, null, Map.of(), Instant.now().minus(Duration.ofDays(3)), 0,
                 null, null, null, 0, TrackedJob.FROM_INTAKE, null));
 
         checkDueJobs(1);
