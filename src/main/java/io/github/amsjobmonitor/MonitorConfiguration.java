@@ -29,6 +29,7 @@ import io.github.amsjobmonitor.tracking.JobTracker;
 import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
 import io.github.amsjobmonitor.tracking.TrackingService;
+import io.github.amsjobmonitor.tracking.UnchangedChecks;
 import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.time.Clock;
 import java.time.Duration;
@@ -221,7 +222,8 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public ProgressReads progressReads(@PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
-        return new ProgressReads(duration("monitor.progress.heartbeat", progressHeartbeat), CLOCK);
+        // once: unchangedChecks must see the pause that read-tasks sets on the bound instance
+        return once("progressReads", () -> new ProgressReads(duration("monitor.progress.heartbeat", progressHeartbeat), CLOCK));
     }
 
     @BindToRegistry
@@ -268,6 +270,14 @@ public class MonitorConfiguration implements CamelConfiguration {
             @BeanInject("amsCalls") AmsCalls amsCalls,
             @PropertyInject("monitor.health.ams-failures") int failures) {
         return new AmsApiHealthCheck(amsCalls, failures);
+    }
+
+    /** Ends the checks that found nothing new in one step per batch (check-batch), see UnchangedChecks. */
+    @BindToRegistry("unchangedChecks")
+    public UnchangedChecks unchangedChecks(@BeanInject("jobSchedule") JobSchedule schedule,
+                                           @PropertyInject("monitor.progress.enabled") boolean progressEnabled,
+                                           @BeanInject("progressReads") ProgressReads progressReads) {
+        return once("unchangedChecks", () -> new UnchangedChecks(schedule, progressEnabled, progressReads));
     }
 
     @Override

@@ -8,7 +8,11 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.github.amsjobmonitor.ams.JobState;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.TrackingRecords;
@@ -37,6 +41,9 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
     public static final String CAMEL_REGISTRY_NAME = "metricsRegistry";
 
     static final String CHECK_ENDPOINT = "direct://check-job";
+    /** The outcomes of a check (besides failed): each known state, a job AMS does not know, a state this version does not know. */
+    private static final List<String> CHECK_OUTCOMES = Stream.concat(Arrays.stream(JobState.values()).map(Enum::name),
+            Stream.of("not_found", "unknown")).toList();
     /** Histogram buckets of the AMS request time: a normal answer takes tens of ms, the timeout is 15 s. */
     private static final Duration[] AMS_BUCKETS = {Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
@@ -88,6 +95,10 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
                 .description("Token requests sent to Entra ID").tag("outcome", "obtained").register(registry);
         FunctionCounter.builder("monitor.token.requests", tokens, TokenProvider::failedTokenRequests)
                 .description("Token requests sent to Entra ID").tag("outcome", "failed").register(registry);
+        for (String outcome : CHECK_OUTCOMES) {
+            FunctionCounter.builder("monitor.checks", schedule, s -> s.checks(outcome))
+                    .description("Checks of a job, by the state AMS reported").tag("state", outcome).register(registry);
+        }
         FunctionCounter.builder("monitor.checks", schedule, JobSchedule::failedChecks)
                 .description("Checks of a job, by the state AMS reported").tag("state", "failed").register(registry);
         Gauge.builder("monitor.jobs.tracked", schedule, JobSchedule::size)
@@ -132,8 +143,8 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         } else if (CHECK_ENDPOINT.equals(endpoint.getEndpointBaseUri())) {
             String outcome = checkOutcome(exchange);
             if (outcome != null) {
-                Counter.builder("monitor.checks").description("Checks of a job, by the state AMS reported")
-                        .tag("state", outcome).register(registry).increment();
+                // the same count as the checks jobSchedule settles without an exchange
+                schedule.countCheck(outcome);
             }
         }
     }

@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,7 @@ public class JobSchedule {
     private final Map<Integer, Boolean> partitions = new HashMap<>(); // partition -> restored
     private final LinkedHashMap<Entry, Long> inFlight = new LinkedHashMap<>(); // entry -> when taken
     private long failedChecks;
+    private final Map<String, LongAdder> checksByOutcome = new ConcurrentHashMap<>();
 
     /**
      * @param interval    time between two checks of a job
@@ -208,6 +212,36 @@ public class JobSchedule {
     /** How the records of the tracking topic are read and checked (and counted when skipped). */
     public TrackingRecords records() {
         return records;
+    }
+
+    /**
+     * Ends the checks of a batch that found nothing new, in one step: each job {@code unchanged}
+     * accepts (given whether a rewrite of its record is pending) is due again one interval from now
+     * and its check is counted by state. Returns the other observations, in order.
+     */
+    public synchronized List<Observation> settle(List<Observation> observations, BiPredicate<Observation, Boolean> unchanged) {
+        List<Observation> others = new ArrayList<>();
+        for (Observation observation : observations) {
+            Entry entry = jobs.get(observation.jobId());
+            if (entry == null || !unchanged.test(observation, entry.rewrite)) {
+                others.add(observation);
+            } else {
+                countCheck(observation.state().name());
+                dueAgain(entry);
+            }
+        }
+        return others;
+    }
+
+    /** One more check of a job with this outcome (a state's name, not_found, unknown), for the metrics. */
+    public void countCheck(String outcome) {
+        checksByOutcome.computeIfAbsent(outcome, o -> new LongAdder()).increment();
+    }
+
+    /** How many checks had this outcome since the start (settled here or routed through check-job). */
+    public long checks(String outcome) {
+        LongAdder count = checksByOutcome.get(outcome);
+        return count == null ? 0 : count.sum();
     }
 
     /** The job's check is over: remember what it learned, next check one interval from now. */
