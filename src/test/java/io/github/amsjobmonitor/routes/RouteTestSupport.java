@@ -284,8 +284,9 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
                 topics.add(mock);
             }
         }
-        // every topic the routes write to: tracking, the dead letters, status, progress and the three outcomes
-        assertTrue(topics.size() >= 7, "the Kafka writes are not all mocked: " + topics);
+        // every topic the routes name: tracking, the dead letters, status, progress; the three outcome topics
+        // are named at run time (publish-final's toD): their mocks exist once one of them was written to
+        assertTrue(topics.size() >= 4, "the Kafka writes are not all mocked: " + topics);
         for (MockEndpoint topic : topics) {
             assertEquals(0, topic.getReceivedCounter(), "records written to " + topic.getEndpointUri());
         }

@@ -70,7 +70,7 @@ class ValidateCommandTest {
     void should_refuse_an_unknown_bean_reference() {
         Outcome outcome = validateWith("check-job.camel.yaml", "              ref: jobTracker\n", "              ref: jobTrackers\n");
         assertEquals(1, outcome.exitCode());
-        assertTrue(outcome.err().contains("check-job.camel.yaml:21: route check-job: No bean could be found in the registry for: jobTrackers"),
+        assertTrue(outcome.err().contains("check-job.camel.yaml:24: route check-job: No bean could be found in the registry for: jobTrackers"),
                 outcome.err());
     }
 
