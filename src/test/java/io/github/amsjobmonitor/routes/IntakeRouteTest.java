@@ -161,6 +161,24 @@ class IntakeRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void should_fail_the_batch_on_a_failed_write_whatever_exchange_properties_it_carries() {
+        tracking().whenAnyExchangeReceived(write -> {
+            events.add("tracking write");
+            throw new KafkaException("broker away");
+        });
+        List<Exchange> batch = new ArrayList<>(List.of(record(newJobId(), 0, 50)));
+
+        // a property that once made the shared handler take intake for a check
+        Exchange done = template.send("direct:intake", e -> {
+            e.setProperty("checking", "a job");
+            e.getMessage().setBody(batch);
+        });
+
+        assertInstanceOf(KafkaException.class, done.getException(), "the batch fails: it is read again");
+        assertTrue(events.stream().noneMatch(event -> event.startsWith("commit")), events.toString());
+    }
+
+    @Test
     void should_not_commit_when_a_dead_letter_write_fails() {
         deadLetter().whenAnyExchangeReceived(write -> {
             throw new KafkaException("broker away");
