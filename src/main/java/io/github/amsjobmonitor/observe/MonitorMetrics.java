@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
+import io.github.amsjobmonitor.routes.RouteContract;
 import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.TrackingRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,7 +41,7 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
     /** The name camel-micrometer-prometheus binds its registry under (the one /observe/metrics serves). */
     public static final String CAMEL_REGISTRY_NAME = "metricsRegistry";
 
-    static final String CHECK_ENDPOINT = "direct://check-job";
+    static final String CHECK_ENDPOINT = RouteContract.CHECK_JOB_ENDPOINT;
     /** The outcomes of a check (besides failed): each known state, a job AMS does not know, a state this version does not know. */
     private static final List<String> CHECK_OUTCOMES = Stream.concat(Arrays.stream(JobState.values()).map(Enum::name),
             Stream.of("not_found", "unknown")).toList();
@@ -179,14 +180,14 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
                     .tag("code", code == null ? "unknown" : code).register(registry).increment();
             return;
         }
-        Observation observation = exchange.getProperty("observation", Observation.class);
+        Observation observation = exchange.getProperty(RouteContract.OBSERVATION_PROPERTY, Observation.class);
         String state = observation == null || observation.state() == null ? "unknown" : observation.state().name();
         Counter.builder("monitor.events.published").description("Job events published, by job state and topic")
                 .tag("state", state).tag("topic", topic).register(registry).increment();
     }
 
     private static String checkOutcome(Exchange exchange) {
-        Observation observation = exchange.getProperty("observation", Observation.class);
+        Observation observation = exchange.getProperty(RouteContract.OBSERVATION_PROPERTY, Observation.class);
         if (exchange.getException() != null || observation == null) {
             // failed checks are counted by the schedule, which sees the failures of whole batches too
             return null;
