@@ -172,8 +172,9 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("jobRequestParser")
-    public JobRequestParser jobRequestParser() {
-        return new JobRequestParser();
+    public JobRequestParser jobRequestParser(
+            @PropertyInject(value = "monitor.intake.max-correlation-bytes", defaultValue = "4096") String maxCorrelationBytes) {
+        return new JobRequestParser(bytes("monitor.intake.max-correlation-bytes", maxCorrelationBytes));
     }
 
     @BindToRegistry("jobTracker")

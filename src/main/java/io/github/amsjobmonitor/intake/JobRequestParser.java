@@ -21,11 +21,27 @@ public class JobRequestParser {
 
     public static final String INVALID_JOB_ID = "INVALID_JOB_ID";
     public static final String INVALID_INPUT = "INVALID_INPUT";
+    public static final String CORRELATION_DATA_TOO_LARGE = "CORRELATION_DATA_TOO_LARGE";
+    /** monitor.intake.max-correlation-bytes when not set. */
+    public static final int DEFAULT_MAX_CORRELATION_BYTES = 4096;
 
     /** Larger records are not job requests; refusing them early keeps a bad producer from costing memory. */
     public static final int MAX_BYTES = 64 * 1024;
 
     private final ObjectMapper json = new ObjectMapper();
+    private final long maxCorrelationBytes;
+
+    public JobRequestParser() {
+        this(DEFAULT_MAX_CORRELATION_BYTES);
+    }
+
+    /**
+     * @param maxCorrelationBytes the most bytes a request's {@code correlationData} may have (as JSON):
+     *                            it is kept with the job for as long as it is tracked, and copied onto every event
+     */
+    public JobRequestParser(long maxCorrelationBytes) {
+        this.maxCorrelationBytes = maxCorrelationBytes;
+    }
 
     public JobRequest parse(byte[] value) {
         if (value == null || value.length == 0) {
@@ -56,12 +72,17 @@ public class JobRequestParser {
         return new JobRequest(requireJobId(jobId.textValue()), correlationData(root.get("correlationData")));
     }
 
-    private static Map<String, String> correlationData(JsonNode node) {
+    private Map<String, String> correlationData(JsonNode node) {
         if (node == null || node.isNull()) {
             return Map.of();
         }
         if (!node.isObject()) {
             throw new RejectedInputException(INVALID_INPUT, "correlationData must be a JSON object of strings.");
+        }
+        int size = node.toString().getBytes(StandardCharsets.UTF_8).length;
+        if (size > maxCorrelationBytes) {
+            throw new RejectedInputException(CORRELATION_DATA_TOO_LARGE, "correlationData is " + size
+                    + " bytes of JSON; at most " + maxCorrelationBytes + " are taken (monitor.intake.max-correlation-bytes).");
         }
         Map<String, String> data = new LinkedHashMap<>();
         for (var field : (Iterable<Map.Entry<String, JsonNode>>) node::fields) {

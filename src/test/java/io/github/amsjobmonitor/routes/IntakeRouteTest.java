@@ -140,6 +140,22 @@ class IntakeRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void should_dead_letter_a_request_whose_correlation_data_is_over_the_limit_and_track_the_others() {
+        String kept = newJobId();
+        String tooLarge = "{\"jobId\":\"" + newJobId() + "\",\"correlationData\":{\"k\":\"" + "x".repeat(4096) + "\"}}";
+
+        intake(record(tooLarge, 0, 60), record(kept, 0, 61));
+
+        assertEquals(1, deadLetter().getReceivedCounter());
+        Exchange dead = deadLetter().getReceivedExchanges().get(0);
+        assertEquals("CORRELATION_DATA_TOO_LARGE", dead.getMessage().getHeader("monitor-error-code"));
+        assertArrayEquals(tooLarge.getBytes(StandardCharsets.UTF_8), dead.getMessage().getBody(byte[].class), "as it came");
+        List<?> records = tracking().getReceivedExchanges().get(0).getMessage().getBody(List.class);
+        assertEquals(List.of(kept), records.stream().map(r -> ((Message) r).getHeader(KafkaConstants.KEY)).toList());
+        assertEquals(List.of("tracking write", "commit 0@61"), events);
+    }
+
+    @Test
     void should_commit_each_partitions_last_offset_only_after_the_tracking_write() {
         intake(record(newJobId(), 0, 7), record(newJobId(), 1, 3), record(newJobId(), 0, 8), record(newJobId(), 1, 4));
 
