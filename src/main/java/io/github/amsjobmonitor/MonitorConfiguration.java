@@ -23,12 +23,14 @@ import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
 import io.github.amsjobmonitor.observe.TrackingHealthCheck;
 import io.github.amsjobmonitor.logging.SecretMasking;
+import io.github.amsjobmonitor.routes.RouteContract;
 import io.github.amsjobmonitor.routes.RouteReloadGuard;
 import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.JobTracker;
 import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
 import io.github.amsjobmonitor.tracking.TrackingService;
+import io.github.amsjobmonitor.tracking.UnchangedChecks;
 import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +78,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     static final int MAX_JOBS_PER_REQUEST = 25;
     private static final Pattern SIZE = Pattern.compile("\\s*(\\d{1,12})\\s*(|KiB|MiB)\\s*");
 
-    @BindToRegistry
+    @BindToRegistry("tokenProvider")
     public TokenProvider tokenProvider(
             CamelContext camelContext,
             @PropertyInject("azure.ad.scope") String scope,
@@ -116,17 +118,17 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     /** Suspends the Kafka consumer routes when Entra ID refuses the credentials. */
-    @BindToRegistry
+    @BindToRegistry("refusedCredentialsStop")
     public RefusedCredentialsStop refusedCredentialsStop() {
-        return new RefusedCredentialsStop(List.of("intake", "check", "check-batch"));
+        return new RefusedCredentialsStop(List.of(RouteContract.INTAKE_ROUTE, RouteContract.CHECK_ROUTE, RouteContract.CHECK_BATCH_ROUTE));
     }
 
-    @BindToRegistry
+    @BindToRegistry("credentialsHealthCheck")
     public CredentialsHealthCheck credentialsHealthCheck(@BeanInject("tokenProvider") TokenProvider tokens) {
         return new CredentialsHealthCheck(tokens);
     }
 
-    @BindToRegistry
+    @BindToRegistry("jobQuery")
     public JobQuery jobQuery(@PropertyInject("ams.api-url") String apiUrl) {
         required("ams.api-url", apiUrl, "the AMS v2 REST base, e.g. https://acct.restv2.westeurope.media.azure.net/api/");
         // the bearer token goes with every request: https only, http for a loopback test setup
@@ -140,7 +142,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     /** Where AMS requests go: ams.api-url, or where AMS last redirected to (until the next token). */
-    @BindToRegistry
+    @BindToRegistry("amsBase")
     public AmsBase amsBase(@PropertyInject("ams.api-url") String apiUrl,
                            @PropertyInject("ams.redirect-hosts") String redirectHosts,
                            @BeanInject("tokenProvider") TokenProvider tokenProvider) {
@@ -152,30 +154,31 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     /** The cap on AMS answers, installed on camel-http's client by camel.component.http.http-client-configurer. */
-    @BindToRegistry
+    @BindToRegistry("amsAnswerSizeCap")
     public AmsAnswerSizeCap amsAnswerSizeCap(@PropertyInject("ams.max-answer-size") String maxAnswerSize) {
         return new AmsAnswerSizeCap(bytes("ams.max-answer-size", maxAnswerSize));
     }
 
     /** The pause every AMS call honours while AMS throttles. */
-    @BindToRegistry
+    @BindToRegistry("amsBackoff")
     public AmsBackoff amsBackoff(@PropertyInject("ams.backoff.initial") String initial,
                                  @PropertyInject("ams.backoff.max") String max,
                                  @PropertyInject("ams.backoff.max-wait") String maxWait) {
         return new AmsBackoff(duration(initial), duration(max), duration(maxWait), CLOCK);
     }
 
-    @BindToRegistry
+    @BindToRegistry("amsAnswers")
     public AmsAnswers amsAnswers() {
         return new AmsAnswers();
     }
 
-    @BindToRegistry
-    public JobRequestParser jobRequestParser() {
-        return new JobRequestParser();
+    @BindToRegistry("jobRequestParser")
+    public JobRequestParser jobRequestParser(
+            @PropertyInject("monitor.intake.max-correlation-bytes") String maxCorrelationBytes) {
+        return new JobRequestParser(bytes("monitor.intake.max-correlation-bytes", maxCorrelationBytes));
     }
 
-    @BindToRegistry
+    @BindToRegistry("jobTracker")
     public JobTracker jobTracker(@PropertyInject("monitor.tracking.max-duration") String maxDuration,
                                  @PropertyInject("monitor.progress.step") double progressStep,
                                  @PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
@@ -184,7 +187,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     /** The jobs this instance tracks, in memory, and when each is due (see JobSchedule). */
-    @BindToRegistry
+    @BindToRegistry("jobSchedule")
     public JobSchedule jobSchedule(@PropertyInject("monitor.poll.interval") String pollInterval,
                                    @PropertyInject("monitor.batch.max-jobs") int maxJobs,
                                    @PropertyInject("monitor.batch.window") String window,
@@ -209,40 +212,41 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     /** Runs the per-job part of a batch's checks side by side (check-batch's split). */
-    @BindToRegistry
+    @BindToRegistry("jobChecks")
     public ExecutorService jobChecks(CamelContext camelContext, @PropertyInject("monitor.checks.parallel") int threads) {
         return once("jobChecks", () ->
                 camelContext.getExecutorServiceManager().newFixedThreadPool(this, "job-checks", Math.max(1, threads)));
     }
 
-    @BindToRegistry
+    @BindToRegistry("jobIntake")
     public JobIntake jobIntake(@BeanInject("jobRequestParser") JobRequestParser parser, @BeanInject("jobSchedule") JobSchedule schedule) {
         return new JobIntake(parser, schedule, CLOCK);
     }
 
-    @BindToRegistry
+    @BindToRegistry("progressReads")
     public ProgressReads progressReads(@PropertyInject("monitor.progress.heartbeat") String progressHeartbeat) {
-        return new ProgressReads(duration("monitor.progress.heartbeat", progressHeartbeat), CLOCK);
+        // once: unchangedChecks must see the pause that read-tasks sets on the bound instance
+        return once("progressReads", () -> new ProgressReads(duration("monitor.progress.heartbeat", progressHeartbeat), CLOCK));
     }
 
-    @BindToRegistry
+    @BindToRegistry("jobEvents")
     public JobEvents jobEvents(@PropertyInject("monitor.event.source") String source) {
         return new JobEvents(source);
     }
 
-    @BindToRegistry
+    @BindToRegistry("kafkaHeaderFilter")
     public KafkaHeaderFilter kafkaHeaderFilter() {
         return new KafkaHeaderFilter();
     }
 
     // Health and metrics (see docs/observing.md)
 
-    @BindToRegistry
+    @BindToRegistry("amsCalls")
     public AmsCalls amsCalls() {
         return new AmsCalls(CLOCK);
     }
 
-    @BindToRegistry
+    @BindToRegistry("monitorMetrics")
     public MonitorMetrics monitorMetrics(
             @BeanInject("amsCalls") AmsCalls amsCalls,
             @BeanInject("tokenProvider") TokenProvider tokenProvider,
@@ -252,23 +256,31 @@ public class MonitorConfiguration implements CamelConfiguration {
         return new MonitorMetrics(amsCalls, tokenProvider, schedule, trackingTopic, deadLetterTopic);
     }
 
-    @BindToRegistry
+    @BindToRegistry("entraTokenHealthCheck")
     public EntraTokenHealthCheck entraTokenHealthCheck(
             @BeanInject("tokenProvider") TokenProvider tokenProvider,
             @PropertyInject("monitor.health.token-recheck") String recheck) {
         return new EntraTokenHealthCheck(tokenProvider, duration(recheck), CLOCK);
     }
 
-    @BindToRegistry
+    @BindToRegistry("trackingHealthCheck")
     public TrackingHealthCheck trackingHealthCheck(@BeanInject("jobSchedule") JobSchedule schedule) {
         return new TrackingHealthCheck(schedule);
     }
 
-    @BindToRegistry
+    @BindToRegistry("amsApiHealthCheck")
     public AmsApiHealthCheck amsApiHealthCheck(
             @BeanInject("amsCalls") AmsCalls amsCalls,
             @PropertyInject("monitor.health.ams-failures") int failures) {
         return new AmsApiHealthCheck(amsCalls, failures);
+    }
+
+    /** Ends the checks that found nothing new in one step per batch (check-batch), see UnchangedChecks. */
+    @BindToRegistry("unchangedChecks")
+    public UnchangedChecks unchangedChecks(@BeanInject("jobSchedule") JobSchedule schedule,
+                                           @PropertyInject("monitor.progress.enabled") boolean progressEnabled,
+                                           @BeanInject("progressReads") ProgressReads progressReads) {
+        return once("unchangedChecks", () -> new UnchangedChecks(schedule, progressEnabled, progressReads));
     }
 
     @Override
@@ -289,11 +301,13 @@ public class MonitorConfiguration implements CamelConfiguration {
         // looked up on each probe because a route reload makes a new breaker
         AmsApiHealthCheck amsHealth = camelContext.getRegistry().lookupByNameAndType("amsApiHealthCheck", AmsApiHealthCheck.class);
         amsHealth.setCircuitState(() -> {
-            ResilienceProcessor breaker = camelContext.getProcessor("ams-breaker", ResilienceProcessor.class);
+            ResilienceProcessor breaker = camelContext.getProcessor(RouteContract.AMS_BREAKER_STEP, ResilienceProcessor.class);
             return breaker == null || breaker.getCircuitBreaker() == null ? null : breaker.getCircuitBreaker().getState().name();
         });
         camelContext.getRegistry().lookupByNameAndType("refusedCredentialsStop", RefusedCredentialsStop.class)
                 .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
+        // the start fails when a route file lost a name the Java code reads
+        RouteContract.checkWhenStarting(camelContext);
         // a route file change goes live only when the routes folder with it passes the same check as `validate`
         RouteReloadGuard.installWhenStarted(camelContext);
     }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * When Entra ID refuses the client's credentials, the monitor stops taking work instead of burning
  * through its input: the Kafka consumer routes are suspended (their consumers pause, so nothing more
  * is read, committed or dead-lettered) and one ERROR line says why. The failing record itself is not
- * committed (see error-handling.camel.yaml), so after the configuration is fixed and the monitor
+ * committed (see intake-errors.camel.yaml), so after the configuration is fixed and the monitor
  * restarted every job is read again.
  */
 public class RefusedCredentialsStop {

@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.events;
 
+import io.github.amsjobmonitor.routes.RouteContract;
 import java.util.Set;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.HeaderFilterStrategy;
@@ -20,9 +21,10 @@ import org.apache.camel.spi.HeaderFilterStrategy;
  */
 public class KafkaHeaderFilter implements HeaderFilterStrategy {
 
-    public static final String ERROR_CODE = "monitor-error-code";
-    public static final String ERROR_REASON = "monitor-error-reason";
-    public static final String LAST_STATE = "monitor-last-state";
+    // the names the route files set (see RouteContract)
+    public static final String ERROR_CODE = RouteContract.ERROR_CODE_HEADER;
+    public static final String ERROR_REASON = RouteContract.ERROR_REASON_HEADER;
+    public static final String LAST_STATE = RouteContract.LAST_STATE_HEADER;
 
     private static final Set<String> PUBLISHED = Set.of(ERROR_CODE, ERROR_REASON, LAST_STATE);
 

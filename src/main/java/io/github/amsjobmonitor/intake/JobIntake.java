@@ -3,6 +3,7 @@ package io.github.amsjobmonitor.intake;
 import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.TrackedJob;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ public class JobIntake {
 
     /** Reads the records of one poll (the body of the intake route's batch exchange). */
     public Batch read(List<Exchange> records) {
-        String now = clock.instant().toString();
+        Instant now = clock.instant();
         List<TrackedJob> requests = new ArrayList<>(records.size());
         List<Rejected> rejected = new ArrayList<>();
         for (Exchange record : records) {

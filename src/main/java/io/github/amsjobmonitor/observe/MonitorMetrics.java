@@ -8,9 +8,15 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.github.amsjobmonitor.ams.JobState;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
+import io.github.amsjobmonitor.routes.RouteContract;
 import io.github.amsjobmonitor.tracking.JobSchedule;
+import io.github.amsjobmonitor.tracking.TrackingRecords;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -35,7 +41,10 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
     /** The name camel-micrometer-prometheus binds its registry under (the one /observe/metrics serves). */
     public static final String CAMEL_REGISTRY_NAME = "metricsRegistry";
 
-    static final String CHECK_ENDPOINT = "direct://check-job";
+    static final String CHECK_ENDPOINT = RouteContract.CHECK_JOB_ENDPOINT;
+    /** The outcomes of a check (besides failed): each known state, a job AMS does not know, a state this version does not know. */
+    private static final List<String> CHECK_OUTCOMES = Stream.concat(Arrays.stream(JobState.values()).map(Enum::name),
+            Stream.of("not_found", "unknown")).toList();
     /** Histogram buckets of the AMS request time: a normal answer takes tens of ms, the timeout is 15 s. */
     private static final Duration[] AMS_BUCKETS = {Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
@@ -87,11 +96,20 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
                 .description("Token requests sent to Entra ID").tag("outcome", "obtained").register(registry);
         FunctionCounter.builder("monitor.token.requests", tokens, TokenProvider::failedTokenRequests)
                 .description("Token requests sent to Entra ID").tag("outcome", "failed").register(registry);
+        for (String outcome : CHECK_OUTCOMES) {
+            FunctionCounter.builder("monitor.checks", schedule, s -> s.checks(outcome))
+                    .description("Checks of a job, by the state AMS reported").tag("state", outcome).register(registry);
+        }
         FunctionCounter.builder("monitor.checks", schedule, JobSchedule::failedChecks)
                 .description("Checks of a job, by the state AMS reported").tag("state", "failed").register(registry);
         Gauge.builder("monitor.jobs.tracked", schedule, JobSchedule::size)
                 .description("Jobs this instance tracks now (in memory: its share of the tracking topic)")
                 .register(registry);
+        for (TrackingRecords.Skip reason : TrackingRecords.Skip.values()) {
+            FunctionCounter.builder("monitor.tracking.records.skipped", schedule.records(), records -> records.skipped(reason))
+                    .description("Records of the tracking topic skipped because they fail the monitor's checks, by reason")
+                    .tag("reason", reason.tag()).register(registry);
+        }
     }
 
     @Override
@@ -126,8 +144,8 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         } else if (CHECK_ENDPOINT.equals(endpoint.getEndpointBaseUri())) {
             String outcome = checkOutcome(exchange);
             if (outcome != null) {
-                Counter.builder("monitor.checks").description("Checks of a job, by the state AMS reported")
-                        .tag("state", outcome).register(registry).increment();
+                // the same count as the checks jobSchedule settles without an exchange
+                schedule.countCheck(outcome);
             }
         }
     }
@@ -162,14 +180,14 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
                     .tag("code", code == null ? "unknown" : code).register(registry).increment();
             return;
         }
-        Observation observation = exchange.getProperty("observation", Observation.class);
+        Observation observation = exchange.getProperty(RouteContract.OBSERVATION_PROPERTY, Observation.class);
         String state = observation == null || observation.state() == null ? "unknown" : observation.state().name();
         Counter.builder("monitor.events.published").description("Job events published, by job state and topic")
                 .tag("state", state).tag("topic", topic).register(registry).increment();
     }
 
     private static String checkOutcome(Exchange exchange) {
-        Observation observation = exchange.getProperty("observation", Observation.class);
+        Observation observation = exchange.getProperty(RouteContract.OBSERVATION_PROPERTY, Observation.class);
         if (exchange.getException() != null || observation == null) {
             // failed checks are counted by the schedule, which sees the failures of whole batches too
             return null;

@@ -91,8 +91,12 @@ final class MonitorBeans {
                 .filter(m -> m.isAnnotationPresent(BindToRegistry.class)).toList();
     }
 
+    /** A bean's name is declared on its method, never taken from the method's name (a rename would break the routes). */
     private static String nameOf(Method method) {
         String name = method.getAnnotation(BindToRegistry.class).value();
-        return name.isEmpty() ? method.getName() : name;
+        if (name.isEmpty()) {
+            throw new IllegalStateException("MonitorConfiguration." + method.getName() + " binds a bean without declaring its name");
+        }
+        return name;
     }
 }

@@ -62,7 +62,9 @@ public final class RouteDryRun {
             PluginHelper.getRoutesLoader(dry).loadRoutes(resources);
             dry.init();
             dry.start();
-            return sharedInputs(dry);
+            List<RouteProblem> problems = new ArrayList<>(sharedInputs(dry));
+            problems.addAll(RouteContract.problems(dry, files.isEmpty() ? null : files.get(0).getParent()));
+            return problems;
         } catch (Exception e) {
             return List.of(describe(e, dry, files));
         } finally {

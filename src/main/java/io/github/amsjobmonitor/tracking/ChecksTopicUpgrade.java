@@ -1,6 +1,7 @@
 package io.github.amsjobmonitor.tracking;
 
 import io.github.amsjobmonitor.kafka.KafkaClientSettings;
+import io.github.amsjobmonitor.logging.ControlCharacterEscaping;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -101,9 +102,12 @@ public class ChecksTopicUpgrade {
                     if (record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
                         continue;
                     }
-                    TrackedJob job = record.value() == null ? null : schedule.read(record.value());
-                    if (job != null) {
-                        latest.put(job.jobId(), carried(job));
+                    TrackingRecords.Read read = record.value() == null ? null : schedule.records().readCarriedOver(record.value());
+                    if (read != null && read.skipped() != null) {
+                        LOG.warn("Skipped a record of {} (partition {}, offset {}): {}: {}", checksTopic, record.partition(),
+                                record.offset(), read.skipped().tag(), ControlCharacterEscaping.escape(read.detail()));
+                    } else if (read != null) {
+                        latest.put(read.job().jobId(), carried(read.job()));
                     }
                 }
             }

@@ -1,8 +1,6 @@
 package io.github.amsjobmonitor.tracking;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +34,7 @@ public class JobSchedule {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobSchedule.class);
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final TrackingRecords records = new TrackingRecords();
     private final String instance = UUID.randomUUID().toString();
     private final long intervalNanos;
     private final long batchWindowNanos;
@@ -51,6 +52,7 @@ public class JobSchedule {
     private final Map<Integer, Boolean> partitions = new HashMap<>(); // partition -> restored
     private final LinkedHashMap<Entry, Long> inFlight = new LinkedHashMap<>(); // entry -> when taken
     private long failedChecks;
+    private final Map<String, LongAdder> checksByOutcome = new ConcurrentHashMap<>();
 
     /**
      * @param interval    time between two checks of a job
@@ -198,17 +200,48 @@ public class JobSchedule {
 
     /** The tracking record's value, as this instance writes it. */
     public byte[] record(TrackedJob job) throws JsonProcessingException {
-        return json.writeValueAsBytes(job.writtenBy(instance));
+        return records.write(job, instance);
     }
 
-    /** Reads a tracking record's value; one that cannot be read is null. */
+    /** Reads a tracking record's value alone (its key unchecked); one that fails the checks is null. */
     public TrackedJob read(byte[] value) {
-        try {
-            TrackedJob job = json.readValue(value, TrackedJob.class);
-            return job.jobId() == null ? null : job;
-        } catch (IOException e) {
-            return null;
+        TrackingRecords.Read read = records.readValue(value);
+        return read.skipped() == null ? read.job() : null;
+    }
+
+    /** How the records of the tracking topic are read and checked (and counted when skipped). */
+    public TrackingRecords records() {
+        return records;
+    }
+
+    /**
+     * Ends the checks of a batch that found nothing new, in one step: each job {@code unchanged}
+     * accepts (given whether a rewrite of its record is pending) is due again one interval from now
+     * and its check is counted by state. Returns the other observations, in order.
+     */
+    public synchronized List<Observation> settle(List<Observation> observations, BiPredicate<Observation, Boolean> unchanged) {
+        List<Observation> others = new ArrayList<>();
+        for (Observation observation : observations) {
+            Entry entry = jobs.get(observation.jobId());
+            if (entry == null || !unchanged.test(observation, entry.rewrite)) {
+                others.add(observation);
+            } else {
+                countCheck(observation.state().name());
+                dueAgain(entry);
+            }
         }
+        return others;
+    }
+
+    /** One more check of a job with this outcome (a state's name, not_found, unknown), for the metrics. */
+    public void countCheck(String outcome) {
+        checksByOutcome.computeIfAbsent(outcome, o -> new LongAdder()).increment();
+    }
+
+    /** How many checks had this outcome since the start (settled here or routed through check-job). */
+    public long checks(String outcome) {
+        LongAdder count = checksByOutcome.get(outcome);
+        return count == null ? 0 : count.sum();
     }
 
     /** The job's check is over: remember what it learned, next check one interval from now. */

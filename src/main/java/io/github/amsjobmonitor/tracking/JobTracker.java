@@ -35,7 +35,7 @@ public class JobTracker {
 
     /** A job still not final after {@code monitor.tracking.max-duration} is no longer checked. */
     public boolean isExpired(TrackedJob tracked) {
-        return Instant.parse(tracked.trackedSince()).plus(maxTrackingDuration).isBefore(clock.instant());
+        return tracked.trackedSince().plus(maxTrackingDuration).isBefore(clock.instant());
     }
 
     /** The jobs of a batch whose tracking expired. */
@@ -117,8 +117,7 @@ public class JobTracker {
         TrackedJob tracked = observation.tracked();
         double seen = Math.round(mean.getAsDouble() * 100) / 100.0;
         double progress = tracked.lastProgress() == null ? seen : Math.max(seen, tracked.lastProgress());
-        Instant lastAt = tracked.lastProgressAt() == null ? null : Instant.parse(tracked.lastProgressAt());
-        boolean due = progressPolicy.isEventDue(tracked.lastProgress(), lastAt, progress, observation.observedAt());
+        boolean due = progressPolicy.isEventDue(tracked.lastProgress(), tracked.lastProgressAt(), progress, observation.observedAt());
         return new Observation(tracked, observation.job(), observation.state(), observation.found(), observation.observedAt(),
                 progress, errors, due);
     }
@@ -128,10 +127,10 @@ public class JobTracker {
         TrackedJob tracked = observation.tracked();
         String lastState = observation.state() != null ? observation.state().name() : tracked.lastState();
         String name = observation.job() != null ? observation.job().name() : tracked.jobName();
-        String stateAt = observation.changed() ? observation.observedAt().toString() : tracked.lastStateAt();
+        Instant stateAt = observation.changed() ? observation.observedAt() : tracked.lastStateAt();
         TrackedJob next = tracked.seen(name, lastState, stateAt);
         return observation.progressEventDue()
-                ? next.progressPublished(observation.progress(), observation.observedAt().toString())
+                ? next.progressPublished(observation.progress(), observation.observedAt())
                 : next;
     }
 

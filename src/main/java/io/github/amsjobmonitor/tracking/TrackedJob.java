@@ -2,6 +2,7 @@ package io.github.amsjobmonitor.tracking;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,18 +10,19 @@ import java.util.Objects;
  * What the monitor remembers of one tracked job: the value of its record on the compacted tracking
  * topic (keyed by job ID) and of its entry in the in-memory {@link JobSchedule}. It is written only
  * when something worth remembering changes (state, name, progress published, a failed check counted),
- * never for a check that saw nothing new.
+ * never for a check that saw nothing new. Its times are instants, parsed once when the record is read
+ * ({@link TrackingRecords}), never again by a check.
  *
  * @param jobId            the AMS job ID (also the record key)
  * @param jobName          the job's name as last seen, null before the first answer
  * @param lastState        the state last published, null before the first observation
- * @param lastStateAt      when that state was first observed (ISO-8601), null before
+ * @param lastStateAt      when that state was first observed (ISO-8601 on the topic), null before
  * @param correlationData  the producer's correlation data
- * @param trackedSince     when the job ID was taken in (ISO-8601)
+ * @param trackedSince     when the job ID was taken in (ISO-8601 on the topic)
  * @param notFoundAttempts how many checks in a row found no such job
  * @param input            the producer's original record, as text (for the dead-letter topic)
  * @param lastProgress     the progress (0..100) last published on the progress topic, null before
- * @param lastProgressAt   when it was published (ISO-8601), null before
+ * @param lastProgressAt   when it was published (ISO-8601 on the topic), null before
  * @param invalidAnswers   how many checks in a row got an answer that could not be read
  * @param origin           {@link #FROM_INTAKE} for a job ID just taken in (a request to track it),
  *                         {@link #FROM_CHECK} for what a check learned
@@ -32,13 +34,13 @@ public record TrackedJob(
         String jobId,
         String jobName,
         String lastState,
-        String lastStateAt,
+        Instant lastStateAt,
         Map<String, String> correlationData,
-        String trackedSince,
+        Instant trackedSince,
         int notFoundAttempts,
         String input,
         Double lastProgress,
-        String lastProgressAt,
+        Instant lastProgressAt,
         int invalidAnswers,
         String origin,
         String writer) {
@@ -51,7 +53,7 @@ public record TrackedJob(
     }
 
     /** A newly requested job: nothing seen yet. */
-    public static TrackedJob requested(String jobId, Map<String, String> correlationData, String now, String input) {
+    public static TrackedJob requested(String jobId, Map<String, String> correlationData, Instant now, String input) {
         return new TrackedJob(jobId, null, null, null, correlationData, now, 0, input, null, null, 0, FROM_INTAKE, null);
     }
 
@@ -67,7 +69,7 @@ public record TrackedJob(
     }
 
     /** The same job after a check that saw it: name and state as seen, not-found and invalid-answer counts reset. */
-    public TrackedJob seen(String name, String state, String stateAt) {
+    public TrackedJob seen(String name, String state, Instant stateAt) {
         return new TrackedJob(jobId, name, state, stateAt, correlationData, trackedSince, 0, input, lastProgress,
                 lastProgressAt, 0, FROM_CHECK, writer);
     }
@@ -84,9 +86,15 @@ public record TrackedJob(
                 lastProgress, lastProgressAt, invalidAnswers + 1, FROM_CHECK, writer);
     }
 
-    public TrackedJob progressPublished(double progress, String at) {
+    public TrackedJob progressPublished(double progress, Instant at) {
         return new TrackedJob(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input,
                 progress, at, invalidAnswers, FROM_CHECK, writer);
+    }
+
+    /** The same record under another spelling of its job ID (the canonical one, for records of the previous version). */
+    public TrackedJob withJobId(String canonicalId) {
+        return new TrackedJob(canonicalId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input,
+                lastProgress, lastProgressAt, invalidAnswers, origin, writer);
     }
 
     /** The record as this instance writes it. */

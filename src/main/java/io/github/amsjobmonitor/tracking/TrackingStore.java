@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.tracking;
 
+import io.github.amsjobmonitor.logging.ControlCharacterEscaping;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,6 +28,9 @@ import org.slf4j.LoggerFactory;
  * come; on revocation the partition's jobs are dropped. Ownership comes from the consumer group
  * ({@code <group-id>-tracking}, cooperative-sticky so that a rebalance moves only the partitions that
  * change hands). No offsets are committed: a partition is always restored from its beginning.
+ * Every record is checked before it is applied ({@link TrackingRecords}); one that fails is skipped
+ * with one WARN line and counted, and no job is harmed by it. A tombstone removes the job its key
+ * names (Kafka's meaning), which is why only the monitor's principal may write the topic.
  * <p>
  * A plain Kafka consumer, not a camel-kafka route: the route's consumer does not tell the route
  * when partitions are assigned or revoked, nor where a partition's restore ends.
@@ -88,14 +92,13 @@ public class TrackingStore extends ServiceSupport {
             while (running) {
                 try {
                     for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
-                        TrackedJob value = record.value() == null ? null : schedule.read(record.value());
-                        if (record.value() != null && value == null) {
-                            LOG.warn("Skipped a record of {} (partition {}, offset {}) that is not a tracking record",
-                                    topic, record.partition(), record.offset());
+                        TrackingRecords.Read read = schedule.records().read(record.key(), record.value());
+                        if (read.skipped() != null) {
+                            skipped(record, read);
                             continue;
                         }
                         LOG.debug("Applying {} of partition {} offset {}", record.key(), record.partition(), record.offset());
-                        schedule.apply(record.partition(), record.key(), value);
+                        schedule.apply(record.partition(), record.key(), read.job());
                     }
                     finishRestores(c);
                 } catch (WakeupException e) {
@@ -109,6 +112,14 @@ public class TrackingStore extends ServiceSupport {
         } catch (RuntimeException e) {
             LOG.warn("Closing the tracking consumer: {}", e.toString());
         }
+    }
+
+    /** One WARN line per skipped record; its key is the writer's text, escaped and cut short. */
+    private void skipped(ConsumerRecord<String, byte[]> record, TrackingRecords.Read read) {
+        String key = record.key() == null ? "none" : ControlCharacterEscaping.escape(
+                record.key().length() > 80 ? record.key().substring(0, 80) + "..." : record.key());
+        LOG.warn("Skipped a record of {} (partition {}, offset {}, key {}): {}: {}", topic, record.partition(), record.offset(),
+                key, read.skipped().tag(), ControlCharacterEscaping.escape(read.detail()));
     }
 
     private void finishRestores(KafkaConsumer<String, byte[]> c) {

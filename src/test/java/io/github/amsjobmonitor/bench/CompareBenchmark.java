@@ -86,6 +86,7 @@ public final class CompareBenchmark {
             List.of("job-ids", "job-status", "job-finished", "job-errored", "job-canceled", "job-ids.dlq", "job-progress");
     private static final int TRACKING_PARTITIONS = 32; // the shipped default (monitor.tracking.partitions)
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final io.github.amsjobmonitor.tracking.TrackingRecords RECORDS = new io.github.amsjobmonitor.tracking.TrackingRecords();
     /** The baseline's logging: kafka-clients' warnings and errors, in the jar's pattern (so LogSummary reads them). */
     private static final String BASELINE_LOGBACK = """
             <configuration>
@@ -555,9 +556,9 @@ public final class CompareBenchmark {
         AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<String, byte[]> producer = BenchSupport.seedingProducer(broker.bootstrapServers())) {
             for (int i = 0; i < jobs; i++) {
-                TrackedJob tracked = new TrackedJob(id.apply(i), name.apply(i), state.apply(i), now.toString(), Map.of(),
-                        now.toString(), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
-                producer.send(new ProducerRecord<>(topic, tracked.jobId(), JSON.writeValueAsBytes(tracked)), (metadata, e) -> {
+                TrackedJob tracked = new TrackedJob(id.apply(i), name.apply(i), state.apply(i), now, Map.of(),
+                        now, 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
+                producer.send(new ProducerRecord<>(topic, tracked.jobId(), RECORDS.write(tracked, null)), (metadata, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
                     }

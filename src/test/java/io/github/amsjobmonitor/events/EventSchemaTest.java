@@ -96,6 +96,6 @@ class EventSchemaTest {
     }
 
     private static TrackedJob tracked(String lastState) {
-        return new TrackedJob(ID, "encode", lastState, null, Map.of("order", "42"), NOW.toString(), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
+        return new TrackedJob(ID, "encode", lastState, null, Map.of("order", "42"), NOW, 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
     }
 }

@@ -23,7 +23,7 @@ class JobEventsTest {
     private final JobEvents events = new JobEvents("/ams-job-monitor");
 
     private static Observation processingAfterQueued() {
-        TrackedJob tracked = new TrackedJob(ID, "encode", "Queued", null, Map.of("order", "42"), NOW.toString(), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
+        TrackedJob tracked = new TrackedJob(ID, "encode", "Queued", null, Map.of("order", "42"), NOW, 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
         AmsJob job = new AmsJob(ID, "encode", "2026-11-26T13:59:00.100", "2026-11-26T13:59:58.250",
                 "2026-11-26T13:59:58.250", null, 0.0, 2);
         return new Observation(tracked, job, JobState.Processing, true, NOW);

@@ -2,6 +2,7 @@ package io.github.amsjobmonitor.intake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -43,6 +44,13 @@ class JobRequestParserTest {
     @Test
     void should_accept_json_without_correlation_data() {
         assertEquals(new JobRequest(ID, Map.of()), parse("{\"jobId\":\"" + ID + "\"}"));
+    }
+
+    @Test
+    void should_give_the_job_id_in_canonical_form_whatever_the_case_of_its_guid() {
+        String upper = "nb:jid:UUID:" + ID.substring("nb:jid:UUID:".length()).toUpperCase();
+        assertEquals(ID, parse(upper).jobId());
+        assertEquals(ID, parse("{\"jobId\":\"" + upper + "\"}").jobId());
     }
 
     @ParameterizedTest
@@ -89,5 +97,28 @@ class JobRequestParserTest {
                 + "{\"a\\r\\nWARN forged\\u2028x\":1}}").getBytes(StandardCharsets.UTF_8));
         assertEquals("correlationData must be a JSON object of strings; field 'a\\r\\nWARN forged\\u2028x' is not a string.",
                 e.getReason());
+    }
+
+    @Test
+    void should_take_correlation_data_up_to_the_limit_and_reject_larger_with_its_own_code() {
+        JobRequestParser small = new JobRequestParser(40);
+        String fits = "{\"jobId\":\"" + ID + "\",\"correlationData\":{\"k\":\"" + "x".repeat(32) + "\"}}";
+        String tooLarge = "{\"jobId\":\"" + ID + "\",\"correlationData\":{\"k\":\"" + "x".repeat(33) + "\"}}";
+
+        assertEquals(Map.of("k", "x".repeat(32)), small.parse(fits.getBytes(StandardCharsets.UTF_8)).correlationData());
+        RejectedInputException rejected = assertThrows(RejectedInputException.class,
+                () -> small.parse(tooLarge.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(JobRequestParser.CORRELATION_DATA_TOO_LARGE, rejected.getCode());
+        assertTrue(rejected.getReason().contains("41 bytes"), rejected.getReason());
+    }
+
+    @Test
+    void should_take_four_kib_of_correlation_data_by_default() {
+        String data = "{\"k\":\"" + "x".repeat(4096 - 8) + "\"}";
+        assertEquals(4096, data.length());
+        assertEquals(1, parse("{\"jobId\":\"" + ID + "\",\"correlationData\":" + data + "}").correlationData().size());
+        RejectedInputException rejected = rejected(("{\"jobId\":\"" + ID + "\",\"correlationData\":{\"k\":\"" + "x".repeat(4096 - 7)
+                + "\"}}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(JobRequestParser.CORRELATION_DATA_TOO_LARGE, rejected.getCode());
     }
 }

@@ -74,7 +74,7 @@ class CheckBatchRouteTest extends RouteTestSupport {
         String freshId = newJobId();
         // monitor.tracking.max-duration = 48h
         TrackedJob expired = new TrackedJob(expiredId, "old", "Processing", null, Map.of(),
-                Instant.now().minus(Duration.ofHours(49)).toString(), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
+                Instant.now().minus(Duration.ofHours(49)), 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
         track(expired, seenIn(freshId, "Queued"));
         int tracked = schedule().size();
         amsAnswers = asked -> page(amsJob(freshId, QUEUED));
@@ -99,7 +99,7 @@ class CheckBatchRouteTest extends RouteTestSupport {
     @Test
     void should_not_ask_ams_when_every_job_of_the_batch_expired() {
         String expiredId = newJobId();
-        track(new TrackedJob(expiredId, null, null, null, Map.of(), Instant.now().minus(Duration.ofDays(3)).toString(), 0,
+        track(new TrackedJob(expiredId, null, null, null, Map.of(), Instant.now().minus(Duration.ofDays(3)), 0,
                 null, null, null, 0, TrackedJob.FROM_INTAKE, null));
 
         checkDueJobs(1);
@@ -145,6 +145,40 @@ class CheckBatchRouteTest extends RouteTestSupport {
                 .map(this::trackingValue).findFirst().orElseThrow();
         assertEquals(1, notFound.notFoundAttempts());
         assertEquals(0, schedule().inFlight());
+    }
+
+    @Test
+    void should_settle_the_checks_that_found_nothing_new_without_routing_them_through_check_job() throws Exception {
+        String same = newJobId();
+        String alsoSame = newJobId();
+        String moved = newJobId();
+        track(seenIn(same, "Queued"), seenIn(alsoSame, "Scheduled"), seenIn(moved, "Queued"));
+        int tracked = schedule().size();
+        long queuedChecks = schedule().checks("Queued");
+        long scheduledChecks = schedule().checks("Scheduled");
+        amsAnswers = asked -> page(amsJob(same, QUEUED), amsJob(alsoSame, 1), amsJob(moved, 1));
+        routedThroughCheckJob.clear();
+
+        checkDueJobs(1);
+
+        assertEquals(List.of(moved), routedThroughCheckJob, "only the job whose state changed is an exchange of check-job");
+        assertEquals(Set.of(moved), keys(jobStatus().getReceivedExchanges()));
+        assertEquals(Set.of(moved), keys(tracking().getReceivedExchanges()), "nothing written for the unchanged jobs");
+        assertEquals(queuedChecks + 1, schedule().checks("Queued"), "the settled checks are counted by state");
+        assertEquals(scheduledChecks + 1, schedule().checks("Scheduled"), "check-job's own are counted by MonitorMetrics");
+        assertEquals(1, schedule().checksOf(same));
+        assertEquals(1, schedule().checksOf(alsoSame));
+        assertEquals(tracked, schedule().size());
+        assertEquals(0, schedule().inFlight(), "every job is waiting for its next check");
+    }
+
+    /** The job IDs of the checks that went through check-job, in order (a first step added to the route). */
+    private final List<String> routedThroughCheckJob = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Override
+    protected void advise(org.apache.camel.CamelContext camelContext) throws Exception {
+        org.apache.camel.builder.AdviceWith.adviceWith(camelContext, "check-job", a -> quiet(a).weaveAddFirst()
+                .process(e -> routedThroughCheckJob.add(e.getMessage().getBody(io.github.amsjobmonitor.tracking.Observation.class).jobId())));
     }
 
     private static Set<String> keys(List<Exchange> records) {

@@ -31,6 +31,28 @@ class CheckJobRouteTest extends RouteTestSupport {
         return done;
     }
 
+    @Test
+    void should_route_on_state_in_one_choice_without_nested_filters_naming_each_outcome_topic() {
+        org.apache.camel.model.RouteDefinition route =
+                ((org.apache.camel.model.ModelCamelContext) context).getRouteDefinition("check-job");
+        List<org.apache.camel.model.ChoiceDefinition> choices = route.getOutputs().stream()
+                .filter(org.apache.camel.model.ChoiceDefinition.class::isInstance)
+                .map(org.apache.camel.model.ChoiceDefinition.class::cast).toList();
+        assertEquals(1, choices.size(), "one choice");
+        org.apache.camel.model.ChoiceDefinition onState = choices.get(0);
+        assertEquals("route-on-state", onState.getId());
+        List<org.apache.camel.model.ProcessorDefinition<?>> branchSteps = new java.util.ArrayList<>();
+        onState.getWhenClauses().forEach(when -> branchSteps.addAll(when.getOutputs()));
+        branchSteps.addAll(onState.getOtherwise().getOutputs());
+        for (org.apache.camel.model.ProcessorDefinition<?> step : branchSteps) {
+            assertFalse(step instanceof org.apache.camel.model.FilterDefinition || step instanceof org.apache.camel.model.ChoiceDefinition,
+                    "a branch nests " + step);
+        }
+        for (String topic : List.of("job-finished", "job-errored", "job-canceled")) {
+            assertTrue(branchSteps.stream().anyMatch(step -> step.toString().contains(topic)), "no branch names " + topic);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({"Finished, 3, job-finished", "Error, 4, job-errored", "Canceled, 5, job-canceled"})
     void should_publish_a_final_state_on_job_status_and_its_outcome_topic_then_stop_tracking(String state, int code,

@@ -25,13 +25,28 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * routes/error-handling.camel.yaml, the shared error handling of the check routes: whatever fails,
+ * routes/check-errors.camel.yaml, the error handling of the check routes: whatever fails,
  * a check keeps its job (back in the real schedule, due one interval later, nothing in flight);
  * AMS being unavailable is retried first, an unreadable answer is counted per job.
  */
 class ErrorHandlingRouteTest extends RouteTestSupport {
 
     private static final int QUEUED = 0;
+
+    @Test
+    void should_guard_intake_and_the_checks_each_with_its_own_route_configuration() {
+        Map<String, String> configurationOf = ((org.apache.camel.model.ModelCamelContext) context).getRouteDefinitions().stream()
+                .filter(route -> route.getRouteConfigurationId() != null)
+                .collect(Collectors.toMap(route -> route.getRouteId(), route -> route.getRouteConfigurationId()));
+        assertEquals("intake-errors", configurationOf.get("intake"));
+        assertEquals("intake-errors", configurationOf.get("dead-letter-input"));
+        for (String route : List.of("check", "check-batch", "check-job", "publish-final", "job-in-progress", "job-not-found",
+                "publish-status", "publish-progress", "remember-job", "stop-tracking", "dead-letter-job")) {
+            assertEquals("check-errors", configurationOf.get(route), route);
+        }
+        assertTrue(((org.apache.camel.model.ModelCamelContext) context).getRouteConfigurationDefinitions().stream()
+                .noneMatch(configuration -> "error-handling".equals(configuration.getId())), "the two-meaning configuration is gone");
+    }
 
     @Test
     void should_check_the_batch_when_ams_answers_a_retry() throws Exception {

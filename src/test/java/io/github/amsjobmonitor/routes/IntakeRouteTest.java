@@ -125,6 +125,37 @@ class IntakeRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void should_key_both_spellings_of_a_job_id_by_its_canonical_form_keeping_the_record_as_it_came() {
+        String canonical = newJobId();
+        String upper = JOB_ID_PREFIX + canonical.substring(JOB_ID_PREFIX.length()).toUpperCase(java.util.Locale.ROOT);
+
+        intake(record(canonical, 0, 40), record(upper, 0, 41));
+
+        List<?> records = tracking().getReceivedExchanges().get(0).getMessage().getBody(List.class);
+        assertEquals(List.of(canonical, canonical), records.stream().map(r -> ((Message) r).getHeader(KafkaConstants.KEY)).toList());
+        TrackedJob fromUpper = schedule().read(((Message) records.get(1)).getBody(byte[].class));
+        assertEquals(canonical, fromUpper.jobId());
+        assertEquals(upper, fromUpper.originalRecord(), "the dead-letter topic would get the record as it came");
+        assertEquals(0, deadLetter().getReceivedCounter());
+    }
+
+    @Test
+    void should_dead_letter_a_request_whose_correlation_data_is_over_the_limit_and_track_the_others() {
+        String kept = newJobId();
+        String tooLarge = "{\"jobId\":\"" + newJobId() + "\",\"correlationData\":{\"k\":\"" + "x".repeat(4096) + "\"}}";
+
+        intake(record(tooLarge, 0, 60), record(kept, 0, 61));
+
+        assertEquals(1, deadLetter().getReceivedCounter());
+        Exchange dead = deadLetter().getReceivedExchanges().get(0);
+        assertEquals("CORRELATION_DATA_TOO_LARGE", dead.getMessage().getHeader("monitor-error-code"));
+        assertArrayEquals(tooLarge.getBytes(StandardCharsets.UTF_8), dead.getMessage().getBody(byte[].class), "as it came");
+        List<?> records = tracking().getReceivedExchanges().get(0).getMessage().getBody(List.class);
+        assertEquals(List.of(kept), records.stream().map(r -> ((Message) r).getHeader(KafkaConstants.KEY)).toList());
+        assertEquals(List.of("tracking write", "commit 0@61"), events);
+    }
+
+    @Test
     void should_commit_each_partitions_last_offset_only_after_the_tracking_write() {
         intake(record(newJobId(), 0, 7), record(newJobId(), 1, 3), record(newJobId(), 0, 8), record(newJobId(), 1, 4));
 
@@ -143,6 +174,24 @@ class IntakeRouteTest extends RouteTestSupport {
         assertInstanceOf(KafkaException.class, done.getException(), "the batch fails: it is read again");
         // monitor.kafka-write.retries = 1 in these tests
         assertEquals(List.of("tracking write", "tracking write"), events, "no commit");
+    }
+
+    @Test
+    void should_fail_the_batch_on_a_failed_write_whatever_exchange_properties_it_carries() {
+        tracking().whenAnyExchangeReceived(write -> {
+            events.add("tracking write");
+            throw new KafkaException("broker away");
+        });
+        List<Exchange> batch = new ArrayList<>(List.of(record(newJobId(), 0, 50)));
+
+        // a property that once made the shared handler take intake for a check
+        Exchange done = template.send("direct:intake", e -> {
+            e.setProperty("checking", "a job");
+            e.getMessage().setBody(batch);
+        });
+
+        assertInstanceOf(KafkaException.class, done.getException(), "the batch fails: it is read again");
+        assertTrue(events.stream().noneMatch(event -> event.startsWith("commit")), events.toString());
     }
 
     @Test

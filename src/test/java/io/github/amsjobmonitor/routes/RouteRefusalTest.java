@@ -105,7 +105,7 @@ class RouteRefusalTest {
             invalid YAML          | ams-request.camel.yaml     | '            name: Accept\n'   | '            name: Accept\n          bad: [unclosed\n' | ams-request.camel.yaml:25: not valid YAML
             schema violation      | remember-job.camel.yaml    | '              - removeHeaders:' | '              - removeHeaderz:'                           | remember-job.camel.yaml:21: does not follow the YAML DSL schema
             unknown endpoint      | publish-status.camel.yaml  | '            uri: kafka\n'     | '            uri: kafak\n'                                  | publish-status.camel.yaml:26: route publish-status: No endpoint could be found for: kafak
-            unknown bean          | check-job.camel.yaml       | '              ref: jobTracker\n' | '              ref: jobTrackers\n'                        | check-job.camel.yaml:21: route check-job: No bean could be found in the registry for: jobTrackers
+            unknown bean          | check-job.camel.yaml       | '              ref: jobTracker\n' | '              ref: jobTrackers\n'                        | check-job.camel.yaml:24: route check-job: No bean could be found in the registry for: jobTrackers
             unknown option        | dead-letter-job.camel.yaml | 'topic: "{{monitor.topic.dead-letter}}"\n' | 'topic: "{{monitor.topic.dead-letter}}"\n              noSuchOption: 1\n' | Unknown parameters=[{noSuchOption=1}]
             emptied file          | publish-progress.camel.yaml | '- route:'                     | '# - route:'                                                | publish-progress.camel.yaml: defines no route
             """)

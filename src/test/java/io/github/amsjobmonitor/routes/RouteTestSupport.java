@@ -190,13 +190,13 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
 
     /** A job just taken in: never checked. */
     static TrackedJob requested(String jobId) {
-        return TrackedJob.requested(jobId, Map.of("ticket", "MEDIA-1"), Instant.now().toString(), null);
+        return TrackedJob.requested(jobId, Map.of("ticket", "MEDIA-1"), Instant.now(), null);
     }
 
     /** A job last seen in {@code lastState} (by its check, not a request). */
     static TrackedJob seenIn(String jobId, String lastState) {
         return requested(jobId).seen("job-" + jobId.substring(JOB_ID_PREFIX.length(), JOB_ID_PREFIX.length() + 8), lastState,
-                Instant.now().toString());
+                Instant.now());
     }
 
     /** How AMS describes the job: State as given (null: no State), the name {@link #seenIn} remembers. */
@@ -284,8 +284,9 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
                 topics.add(mock);
             }
         }
-        // every topic the routes write to: tracking, the dead letters, status, progress and the three outcomes
-        assertTrue(topics.size() >= 7, "the Kafka writes are not all mocked: " + topics);
+        // every topic the routes name: tracking, the dead letters, status, progress; the three outcome topics
+        // are named at run time (publish-final's toD): their mocks exist once one of them was written to
+        assertTrue(topics.size() >= 4, "the Kafka writes are not all mocked: " + topics);
         for (MockEndpoint topic : topics) {
             assertEquals(0, topic.getReceivedCounter(), "records written to " + topic.getEndpointUri());
         }

@@ -1,6 +1,7 @@
 package io.github.amsjobmonitor.routes;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.amsjobmonitor.testsupport.RouteFolder;
@@ -70,7 +71,7 @@ class ValidateCommandTest {
     void should_refuse_an_unknown_bean_reference() {
         Outcome outcome = validateWith("check-job.camel.yaml", "              ref: jobTracker\n", "              ref: jobTrackers\n");
         assertEquals(1, outcome.exitCode());
-        assertTrue(outcome.err().contains("check-job.camel.yaml:21: route check-job: No bean could be found in the registry for: jobTrackers"),
+        assertTrue(outcome.err().contains("check-job.camel.yaml:24: route check-job: No bean could be found in the registry for: jobTrackers"),
                 outcome.err());
     }
 
@@ -108,5 +109,46 @@ class ValidateCommandTest {
         Outcome outcome = validateWith("publish-progress.camel.yaml", RouteFolder.copyOfShippedRoutes().read("publish-progress.camel.yaml"), "");
         assertEquals(1, outcome.exitCode());
         assertTrue(outcome.err().contains("publish-progress.camel.yaml: defines no route"), outcome.err());
+    }
+
+    @Test
+    void should_refuse_routes_that_lost_an_exchange_property_the_java_code_reads() {
+        Outcome outcome = validateWith("check-job.camel.yaml", "            name: observation\n", "            name: observed\n");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("check-job.camel.yaml: route check-job sets no exchange property observation"),
+                outcome.err());
+    }
+
+    @Test
+    void should_refuse_routes_that_lost_a_step_id_the_java_code_reads() {
+        Outcome outcome = validateWith("ams-request.camel.yaml", "id: ams-breaker\n", "id: ams-circuit\n");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("ams-request.camel.yaml: no step with id ams-breaker"), outcome.err());
+    }
+
+    @Test
+    void should_refuse_routes_that_lost_a_header_the_java_code_reads() {
+        Outcome outcome = validateWith("dead-letter-input.camel.yaml", "            name: monitor-error-code\n",
+                "            name: error-code\n");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("dead-letter-input.camel.yaml: route dead-letter-input sets no header monitor-error-code"),
+                outcome.err());
+    }
+
+    @Test
+    void should_refuse_routes_without_a_route_the_java_code_reads() {
+        Outcome outcome = validateWith("check-batch.camel.yaml", "    id: check-batch\n", "    id: check-batches\n");
+        assertEquals(1, outcome.exitCode());
+        assertTrue(outcome.err().contains("check-batch.camel.yaml: no route with id check-batch"), outcome.err());
+    }
+
+    @Test
+    void should_declare_every_beans_name_on_its_method() {
+        for (java.lang.reflect.Method method : io.github.amsjobmonitor.MonitorConfiguration.class.getMethods()) {
+            org.apache.camel.BindToRegistry bean = method.getAnnotation(org.apache.camel.BindToRegistry.class);
+            if (bean != null) {
+                assertFalse(bean.value().isEmpty(), method.getName() + " binds a bean without declaring its name");
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,11 +26,11 @@ class JobScheduleTest {
     }
 
     private static TrackedJob request(String id) {
-        return TrackedJob.requested(id, Map.of(), "2026-11-26T14:00:00Z", null);
+        return TrackedJob.requested(id, Map.of(), Instant.parse("2026-11-26T14:00:00Z"), null);
     }
 
     private static TrackedJob seen(TrackedJob job, String state) {
-        return job.seen("encode", state, "2026-11-26T14:00:01Z");
+        return job.seen("encode", state, Instant.parse("2026-11-26T14:00:01Z"));
     }
 
     private void advance(Duration by) {

@@ -34,7 +34,7 @@ class JobTrackerTest {
     }
 
     private static TrackedJob requested(String id) {
-        return TrackedJob.requested(id, Map.of("k", "v"), NOW.toString(), null);
+        return TrackedJob.requested(id, Map.of("k", "v"), NOW, null);
     }
 
     @Test
@@ -60,7 +60,7 @@ class JobTrackerTest {
     void should_not_count_the_same_state_again_as_a_change() {
         TrackedJob next = tracker.nextCheck(tracker.observe(requested(ID), page(2)));
         assertEquals("Processing", next.lastState());
-        assertEquals(NOW.toString(), next.lastStateAt());
+        assertEquals(NOW, next.lastStateAt());
         assertFalse(tracker.observe(next, page(2)).changed());
         assertTrue(tracker.observe(next, page(3)).changed());
     }
@@ -112,7 +112,7 @@ class JobTrackerTest {
     void should_expire_a_job_tracked_longer_than_the_maximum() {
         TrackedJob fresh = requested(ID);
         assertFalse(tracker.isExpired(fresh));
-        TrackedJob old = new TrackedJob(OTHER, "encode", "Processing", null, Map.of(), NOW.minus(Duration.ofHours(49)).toString(),
+        TrackedJob old = new TrackedJob(OTHER, "encode", "Processing", null, Map.of(), NOW.minus(Duration.ofHours(49)),
                 0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
         assertTrue(tracker.isExpired(old));
         assertEquals(List.of(old), tracker.expired(List.of(fresh, old)));
@@ -124,6 +124,6 @@ class JobTrackerTest {
     void should_keep_the_bare_job_id_as_the_original_record() {
         assertEquals(ID, requested(ID).originalRecord());
         String json = "{\"jobId\":\"" + ID + "\"}";
-        assertEquals(json, TrackedJob.requested(ID, Map.of(), NOW.toString(), json).originalRecord());
+        assertEquals(json, TrackedJob.requested(ID, Map.of(), NOW, json).originalRecord());
     }
 }

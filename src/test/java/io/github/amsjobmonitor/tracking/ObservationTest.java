@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ObservationTest {
 
     private static final String ID = "nb:jid:UUID:1b2c3d4e-0000-0000-0000-000000000001";
-    private static final TrackedJob TRACKED = new TrackedJob(ID, "n", "Queued", null, Map.of(), "2026-01-01T00:00:00Z",
+    private static final TrackedJob TRACKED = new TrackedJob(ID, "n", "Queued", null, Map.of(), Instant.parse("2026-01-01T00:00:00Z"),
             0, null, null, null, 0, TrackedJob.FROM_CHECK, null);
 
     @Test

@@ -18,7 +18,7 @@ class TrackedJobHashTest {
     private static final String ID = "nb:jid:UUID:1b2c3d4e-0000-0000-0000-000000000001";
 
     private static TrackedJob tracked(String input) {
-        return new TrackedJob(ID, "n", "Queued", null, Map.of("k", "v"), "2026-01-01T00:00:00Z",
+        return new TrackedJob(ID, "n", "Queued", null, Map.of("k", "v"), Instant.parse("2026-01-01T00:00:00Z"),
                 0, input, null, null, 0, TrackedJob.FROM_CHECK, null);
     }
 
