@@ -22,6 +22,7 @@ import io.github.amsjobmonitor.observe.ManagementGuard;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
 import io.github.amsjobmonitor.observe.TrackingHealthCheck;
+import io.github.amsjobmonitor.observe.Tracing;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.routes.RouteReloadGuard;
 import io.github.amsjobmonitor.tracking.JobSchedule;
@@ -272,6 +273,8 @@ public class MonitorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) {
+        // before the routes are made: Camel's tracer comes in as a route policy
+        Tracing.installIfEnabled(camelContext);
         startTracking(camelContext);
         // camel-main looks event notifiers up before this class's beans are bound: add it by hand, and
         // let the context start and stop it (its meters are registered on start, its Admin client closed on stop)
