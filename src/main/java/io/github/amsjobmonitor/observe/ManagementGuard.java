@@ -30,7 +30,7 @@ import org.apache.camel.util.json.JsonObject;
  * <li>with credentials accepted by Camel's management authentication
  * ({@code camel.management.authentication-enabled}, {@code basic-properties-file}): Camel's own
  * answer, details and all; metrics ({@code /observe/metrics}, whose labels name topics and
- * endpoints) only so;</li>
+ * endpoints) and the job lookup ({@code /observe/jobs}, see {@link JobLookup}) only so;</li>
  * <li>{@code monitor.observe.details-without-authentication=true}: Camel's answers to anyone, for a
  * port that only trusted callers reach.</li>
  * </ul>
@@ -90,6 +90,10 @@ public final class ManagementGuard implements Handler<RoutingContext> {
         for (String path : new String[] {health, health + "/live", health + "/ready", METRICS_PATH}) {
             router.route(path).order(-1).handler(guard);
         }
+        // the job lookup: details, so behind the guard, and served only where the guard is
+        router.route(JobLookup.PATH).order(-1).handler(guard);
+        router.route(JobLookup.PATH + "/*").order(-1).handler(guard);
+        JobLookup.addTo(context, router);
         return true;
     }
 
@@ -117,6 +121,10 @@ public final class ManagementGuard implements Handler<RoutingContext> {
                     refuse(ctx);
                 }
             });
+            return;
+        }
+        if (JobLookup.isLookup(ctx.normalizedPath())) {
+            refuse(ctx);
             return;
         }
         if (ctx.request().path().startsWith(METRICS_PATH)) {
