@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * "Where is job X?" on the management port: {@code GET /observe/jobs/{id}} answers what this instance
@@ -28,6 +30,8 @@ import org.apache.kafka.common.utils.Utils;
  * the explicit opt-in), since job names, states and partitions are details.
  */
 public final class JobLookup implements Handler<RoutingContext> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobLookup.class);
 
     public static final String PATH = "/observe/jobs";
     static final int MOST_OVERDUE = 10;
@@ -47,17 +51,24 @@ public final class JobLookup implements Handler<RoutingContext> {
         this.clock = clock;
     }
 
-    /** Adds the lookup to the management server's router, after the guard (ManagementGuard.install). */
+    /**
+     * Adds the lookup to the management server's router, after the guard's handlers (ManagementGuard.install).
+     * It never fails the guard's installation: without its settings there is no lookup, and one WARN line.
+     */
     static void addTo(CamelContext context, Router router) {
-        JobSchedule schedule = context.getRegistry().lookupByNameAndType("jobSchedule", JobSchedule.class);
-        if (schedule == null) {
-            return;
+        try {
+            JobSchedule schedule = context.getRegistry().lookupByNameAndType("jobSchedule", JobSchedule.class);
+            if (schedule == null) {
+                return;
+            }
+            String topic = context.resolvePropertyPlaceholders("{{monitor.topic.tracking}}");
+            int partitions = Integer.parseInt(context.resolvePropertyPlaceholders("{{monitor.tracking.partitions}}").strip());
+            JobLookup lookup = new JobLookup(schedule, topic, partitions, Clock.systemUTC());
+            router.route(HttpMethod.GET, PATH).handler(lookup);
+            router.route(HttpMethod.GET, PATH + "/:id").handler(lookup);
+        } catch (RuntimeException e) {
+            LOG.warn("No job lookup on the management port: {}", e.getMessage());
         }
-        String topic = context.resolvePropertyPlaceholders("{{monitor.topic.tracking}}");
-        int partitions = Integer.parseInt(context.resolvePropertyPlaceholders("{{monitor.tracking.partitions}}").strip());
-        JobLookup lookup = new JobLookup(schedule, topic, partitions, Clock.systemUTC());
-        router.route(HttpMethod.GET, PATH).handler(lookup);
-        router.route(HttpMethod.GET, PATH + "/:id").handler(lookup);
     }
 
     /** Whether a request path is the lookup's (the guard asks: details only). */

@@ -72,7 +72,8 @@ public final class Tracing extends ServiceSupport {
         } catch (Exception e) {
             throw new IllegalStateException("cannot add tracing", e);
         }
-        LOG.info("Tracing on: a span for each AMS request and each event write{}", owned == null ? "" : ", exported as OTEL_* configure");
+        LOG.info("Tracing on: a span for each AMS request and each event write{}",
+                owned == null ? "" : ", sent where the OTEL_* settings say");
         return true;
     }
 
