@@ -7,6 +7,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.github.amsjobmonitor.ams.AmsJob;
 import io.github.amsjobmonitor.ams.AmsTimes;
 import io.github.amsjobmonitor.tracking.Observation;
+import io.opentelemetry.api.trace.Span;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -74,6 +75,9 @@ public class JobEvents {
         String traceparent = observation.tracked().traceparent();
         if (traceparent != null) {
             event.withExtension(TraceParent.HEADER, traceparent);
+            // with tracing on, the span of this event's write (publish-status / publish-progress) points to the
+            // job's trace; with it off the current span is a no-op one
+            Span.current().addLink(TraceParent.spanContext(traceparent));
         }
         return event.build();
     }

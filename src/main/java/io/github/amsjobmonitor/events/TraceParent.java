@@ -1,5 +1,8 @@
 package io.github.amsjobmonitor.events;
 
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -34,5 +37,11 @@ public final class TraceParent {
             return null;
         }
         return value;
+    }
+
+    /** A traceparent that {@link #valid} kept, as OpenTelemetry's remote span context (for a span link). */
+    public static SpanContext spanContext(String traceparent) {
+        return SpanContext.createFromRemoteParent(traceparent.substring(3, 35), traceparent.substring(36, 52),
+                TraceFlags.fromHex(traceparent, 53), TraceState.getDefault());
     }
 }

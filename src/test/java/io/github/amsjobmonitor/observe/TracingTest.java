@@ -149,6 +149,22 @@ class TracingTest {
     }
 
     @Test
+    void should_link_the_traced_jobs_event_writes_to_the_producers_trace() {
+        List<SpanData> linked = SPANS.getFinishedSpanItems().stream()
+                .filter(s -> s.getLinks().stream().anyMatch(l -> l.getSpanContext().getTraceId().equals(TRACEPARENT.substring(3, 35))
+                        && l.getSpanContext().getSpanId().equals(TRACEPARENT.substring(36, 52)) && l.getSpanContext().isRemote()))
+                .toList();
+        long statusEvents = eventsOf(TRACED).stream().filter(e -> e.topic().equals(topics.jobStatus())).count();
+        assertTrue(statusEvents > 0);
+        assertEquals(statusEvents, linked.stream().filter(span -> span.getName().equals("publish-status")).count(),
+                "one per state change of the traced job: " + names());
+        assertTrue(linked.stream().allMatch(span -> Set.of("publish-status", "publish-progress").contains(span.getName())),
+                "event writes only: " + linked);
+        assertTrue(SPANS.getFinishedSpanItems().stream().filter(s -> !linked.contains(s)).allMatch(s -> s.getLinks().isEmpty()),
+                "no other span is linked (the malformed traceparent's job neither)");
+    }
+
+    @Test
     void should_not_trace_the_schedules_tick() {
         assertTrue(SPANS.getFinishedSpanItems().stream().noneMatch(s -> attribute(s, "camel.uri").startsWith("timer")), names().toString());
     }
