@@ -40,16 +40,33 @@ class TracingSwitchTest {
 
     @Test
     void should_make_its_own_sdk_from_the_otel_settings_when_enabled() {
+        assertTrue(recordsSpans(null), "OpenTelemetry's default sampler samples every root span");
+        assertFalse(recordsSpans("always_off"), "otel.traces.sampler is obeyed");
+    }
+
+    /** Whether the tracer Tracing makes samples a span, with otel.traces.sampler as given (null: not set). */
+    private static boolean recordsSpans(String sampler) {
         // no exporter, so that nothing is sent anywhere from a test (OTEL_TRACES_EXPORTER=none does the same)
         System.setProperty("otel.traces.exporter", "none");
+        if (sampler != null) {
+            System.setProperty("otel.traces.sampler", sampler);
+        }
+        DefaultCamelContext context = new DefaultCamelContext();
         try {
-            settings("monitor.tracing.enabled", "true");
-            assertTrue(Tracing.installIfEnabled(camel));
-            assertNotNull(camel.hasService(org.apache.camel.telemetry.Tracer.class));
-            assertNotNull(camel.hasService(Tracing.class));
-            camel.start();
+            Properties properties = new Properties();
+            properties.setProperty("monitor.tracing.enabled", "true");
+            context.getPropertiesComponent().setInitialProperties(properties);
+            assertTrue(Tracing.installIfEnabled(context));
+            assertNotNull(context.hasService(org.apache.camel.telemetry.Tracer.class));
+            assertNotNull(context.hasService(Tracing.class));
+            context.start();
+            io.opentelemetry.api.trace.Span span = context.getRegistry().findSingleByType(Tracer.class).spanBuilder("probe").startSpan();
+            span.end();
+            return span.getSpanContext().isSampled();
         } finally {
+            context.stop();
             System.clearProperty("otel.traces.exporter");
+            System.clearProperty("otel.traces.sampler");
         }
     }
 }
