@@ -58,7 +58,8 @@ public class JobIntake {
                 // the one record header kept (the header filter lets no other in), when well formed; else the job
                 // is tracked without it
                 requests.add(TrackedJob.requested(request.jobId(), request.correlationData(), now,
-                        input.strip().equals(request.jobId()) ? null : input, TraceParent.valid(message.getHeader(TraceParent.HEADER))));
+                        input.strip().equals(request.jobId()) ? null : input,
+                        TraceParent.valid(message.getHeader(TraceParent.HEADER))));
             } catch (RejectedInputException e) {
                 rejected.add(new Rejected(message.getHeader(KafkaConstants.KEY, String.class), value, e.getCode(), e.getReason(), message.getHeader(KafkaConstants.TOPIC, String.class),
                         message.getHeader(KafkaConstants.PARTITION, Integer.class), message.getHeader(KafkaConstants.OFFSET, Long.class)));

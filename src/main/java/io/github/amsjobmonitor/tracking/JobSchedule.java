@@ -407,7 +407,8 @@ public class JobSchedule {
     }
 
     private boolean isWaiting(Entry entry) {
-        return entry.dueAt != Long.MIN_VALUE && !inFlight.containsKey(entry) && Boolean.TRUE.equals(partitions.get(entry.partition));
+        return entry.dueAt != Long.MIN_VALUE && !inFlight.containsKey(entry)
+                && Boolean.TRUE.equals(partitions.get(entry.partition));
     }
 
     private JobSnapshot snapshot(Entry entry, long now) {
