@@ -22,6 +22,7 @@ import io.github.amsjobmonitor.observe.ManagementGuard;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
 import io.github.amsjobmonitor.observe.TrackingHealthCheck;
+import io.github.amsjobmonitor.observe.Tracing;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.routes.RouteContract;
 import io.github.amsjobmonitor.routes.RouteReloadGuard;
@@ -287,6 +288,8 @@ public class MonitorConfiguration implements CamelConfiguration {
     public void configure(CamelContext camelContext) {
         // unauthenticated health answers say UP/DOWN and name checks, no more, from the port's first answer (contract, "Trust")
         ManagementGuard.installBeforeServing(camelContext);
+        // before the routes are made: Camel's tracer comes in as a route policy
+        Tracing.installIfEnabled(camelContext);
         startTracking(camelContext);
         // camel-main looks event notifiers up before this class's beans are bound: add it by hand, and
         // let the context start and stop it (its meters are registered on start, its Admin client closed on stop)

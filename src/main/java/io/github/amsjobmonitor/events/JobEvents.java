@@ -7,6 +7,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.github.amsjobmonitor.ams.AmsJob;
 import io.github.amsjobmonitor.ams.AmsTimes;
 import io.github.amsjobmonitor.tracking.Observation;
+import io.opentelemetry.api.trace.Span;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -61,15 +62,24 @@ public class JobEvents {
     }
 
     private CloudEvent cloudEvent(String id, String type, String jobId, Observation observation, byte[] data) {
-        return CloudEventBuilder.v1()
+        CloudEventBuilder event = CloudEventBuilder.v1()
                 .withId(id)
                 .withSource(source)
                 .withType(type)
                 .withSubject(jobId)
                 .withTime(observation.observedAt().atOffset(ZoneOffset.UTC))
                 .withDataContentType("application/json")
-                .withData(data)
-                .build();
+                .withData(data);
+        // the producer's trace context (CloudEvents distributed tracing extension): the job's trace goes on at
+        // the consumer; in binary mode the serializer writes it as the ce_traceparent header
+        String traceparent = observation.tracked().traceparent();
+        if (traceparent != null) {
+            event.withExtension(TraceParent.HEADER, traceparent);
+            // with tracing on, the span of this event's write (publish-status / publish-progress) points to the
+            // job's trace; with it off the current span is a no-op one
+            Span.current().addLink(TraceParent.spanContext(traceparent));
+        }
+        return event.build();
     }
 
     /** The same for the same job and state, so a consumer can drop the repeats that at-least-once delivery brings. */

@@ -8,8 +8,9 @@ import org.apache.camel.spi.HeaderFilterStrategy;
 /**
  * Which headers cross the Kafka boundary, for every Kafka endpoint (set on the component).
  * <ul>
- * <li>In: no record header at all. Producers of job IDs are not trusted, and the monitor reads only
- * the value. A record header named {@code kafka.OVERRIDE_TOPIC} or {@code kafka.KEY} would otherwise
+ * <li>In: no record header but {@code traceparent}. Producers of job IDs are not trusted, and the
+ * monitor reads only the value, and a well-formed W3C {@code traceparent} (see {@link TraceParent}: intake
+ * checks it and stores it with the job as data; nothing of it steers a write). A record header named {@code kafka.OVERRIDE_TOPIC} or {@code kafka.KEY} would otherwise
  * become a Camel header that steers the next write, and one named {@code kafka.PARTITION},
  * {@code kafka.OFFSET} or {@code kafka.TIMESTAMP} would overwrite what camel-kafka set from the record:
  * camel-kafka sets its {@code kafka.*} headers first, then copies the record headers over them.</li>
@@ -34,9 +35,9 @@ public class KafkaHeaderFilter implements HeaderFilterStrategy {
         return !PUBLISHED.contains(headerName);
     }
 
-    /** True = keep this record header out of the exchange: always. */
+    /** True = keep this record header out of the exchange: all but the W3C trace context. */
     @Override
     public boolean applyFilterToExternalHeaders(String headerName, Object headerValue, Exchange exchange) {
-        return true;
+        return !TraceParent.HEADER.equals(headerName);
     }
 }

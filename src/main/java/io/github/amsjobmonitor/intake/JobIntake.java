@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.intake;
 
+import io.github.amsjobmonitor.events.TraceParent;
 import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.TrackedJob;
 import java.time.Clock;
@@ -55,8 +56,11 @@ public class JobIntake {
             try {
                 JobRequest request = parser.parse(value);
                 String input = new String(value, java.nio.charset.StandardCharsets.UTF_8);
+                // the one record header kept (the header filter lets no other in), when well formed; else the job
+                // is tracked without it
                 requests.add(TrackedJob.requested(request.jobId(), request.correlationData(), now,
-                        input.strip().equals(request.jobId()) ? null : input));
+                        input.strip().equals(request.jobId()) ? null : input,
+                        TraceParent.valid(message.getHeader(TraceParent.HEADER))));
             } catch (RejectedInputException e) {
                 rejected.add(new Rejected(message.getHeader(KafkaConstants.KEY, String.class), value, e.getCode(), e.getReason(), message.getHeader(KafkaConstants.TOPIC, String.class),
                         message.getHeader(KafkaConstants.PARTITION, Integer.class), message.getHeader(KafkaConstants.OFFSET, Long.class)));

@@ -18,6 +18,8 @@ import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 
@@ -35,6 +37,7 @@ import org.apache.camel.util.json.JsonObject;
  * answer, details and all;</li>
  * <li>metrics ({@code /observe/metrics}) to anyone, as Prometheus scrapes (they hold no secret: see
  * MonitorMetrics), or only with credentials when {@code monitor.observe.metrics-need-credentials=true};</li>
+ * <li>the job lookup ({@code /observe/jobs}, see {@link JobLookup}): details, so only with credentials;</li>
  * <li>{@code monitor.observe.details-without-authentication=true}: Camel's answers to anyone, for a
  * port that only trusted callers reach.</li>
  * </ul>
@@ -85,10 +88,29 @@ public final class ManagementGuard implements Handler<RoutingContext> {
                 detailsForAll, metricsNeedCredentials,
                 authentication && !file.isBlank() ? PropertyFileAuthentication.create(v, file) : null));
         AuthenticationConfig handlers = server.getConfiguration().getAuthenticationConfig();
-        for (String path : new String[] {health, health + "/live", health + "/ready", METRICS_PATH}) {
+        for (String path : new String[] {health, health + "/live", health + "/ready", METRICS_PATH,
+                JobLookup.PATH, JobLookup.PATH + "/*"}) {
             handlers.getEntries().add(new GuardedPath(path, guard));
         }
         handlers.setEnabled(true);
+        // the lookup itself needs the running server's router; its paths are guarded from the first connection
+        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
+            private boolean added;
+
+            @Override
+            public void notify(CamelEvent event) {
+                if (!added && server.getRouter() != null) {
+                    JobLookup.addTo(context, server.getRouter());
+                    added = true;
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextRoutesStartingEvent
+                        || event instanceof CamelEvent.CamelContextStartedEvent;
+            }
+        });
     }
 
     /** One path the guard stands on, as Camel's server takes an authentication handler. */
@@ -136,7 +158,7 @@ public final class ManagementGuard implements Handler<RoutingContext> {
             });
             return;
         }
-        if (ctx.request().path().startsWith(METRICS_PATH)) {
+        if (ctx.request().path().startsWith(METRICS_PATH) || JobLookup.isLookup(ctx.normalizedPath())) {
             refuse(ctx);
             return;
         }

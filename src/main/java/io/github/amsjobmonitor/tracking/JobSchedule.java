@@ -388,4 +388,67 @@ public class JobSchedule {
             return !entry.removed && entry.dueAt == dueAt;
         }
     }
+
+    // --- read by the job lookup (observe/JobLookup): snapshots, nothing changed ---
+
+    /**
+     * What this instance knows of one tracked job, at one moment. Times are relative to that moment:
+     * {@code untilNextCheck} is negative for a job overdue, null while the job is in a check or its
+     * partition is restoring; {@code sinceLastCheck} is null before its first check (derived: the
+     * schedule sets a job's next check one interval after its last one ended).
+     */
+    public record JobSnapshot(TrackedJob job, int partition, boolean restoring, boolean inCheck, int checks,
+                              Duration sinceLastCheck, Duration untilNextCheck) {
+    }
+
+    /** Counts by state (null: not seen yet) and the {@code overdueLimit} jobs whose check is most overdue, most first. */
+    public record Summary(int jobs, Map<String, Integer> byState, List<JobSnapshot> mostOverdue, List<Integer> partitions,
+                          long partitionsRestoring) {
+    }
+
+    /** The job as this instance tracks it now, or null when it does not track it. */
+    public synchronized JobSnapshot snapshot(String jobId) {
+        Entry entry = jobs.get(jobId);
+        return entry == null ? null : snapshot(entry, nanoClock.getAsLong());
+    }
+
+    /** One pass over the jobs: counts by state and the most overdue ones. */
+    public synchronized Summary summary(int overdueLimit) {
+        long now = nanoClock.getAsLong();
+        Map<String, Integer> byState = new java.util.TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
+        // the most overdue kept in a bounded heap, least overdue on top
+        PriorityQueue<Entry> overdue = new PriorityQueue<>(Comparator.comparingLong((Entry e) -> e.dueAt).reversed());
+        for (Entry entry : jobs.values()) {
+            byState.merge(entry.job.lastState(), 1, Integer::sum);
+            if (isWaiting(entry) && entry.dueAt < now) {
+                overdue.add(entry);
+                if (overdue.size() > overdueLimit) {
+                    overdue.poll();
+                }
+            }
+        }
+        List<JobSnapshot> most = new ArrayList<>(overdue.size());
+        while (!overdue.isEmpty()) {
+            most.add(0, snapshot(overdue.poll(), now));
+        }
+        return new Summary(jobs.size(), byState, most, partitions.keySet().stream().sorted().toList(), partitionsRestoring());
+    }
+
+    /** The partitions of the tracking topic this instance owns now. */
+    public synchronized List<Integer> partitionsOwned() {
+        return partitions.keySet().stream().sorted().toList();
+    }
+
+    private boolean isWaiting(Entry entry) {
+        return entry.dueAt != Long.MIN_VALUE && !inFlight.containsKey(entry)
+                && Boolean.TRUE.equals(partitions.get(entry.partition));
+    }
+
+    private JobSnapshot snapshot(Entry entry, long now) {
+        boolean waiting = isWaiting(entry);
+        Duration untilNext = waiting ? Duration.ofNanos(entry.dueAt - now) : null;
+        Duration sinceLast = waiting && entry.checks > 0 ? Duration.ofNanos(now - (entry.dueAt - intervalNanos)) : null;
+        return new JobSnapshot(entry.job, entry.partition, !Boolean.TRUE.equals(partitions.get(entry.partition)),
+                inFlight.containsKey(entry), entry.checks, sinceLast, untilNext);
+    }
 }

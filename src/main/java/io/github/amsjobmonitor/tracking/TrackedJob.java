@@ -27,6 +27,7 @@ import java.util.Objects;
  * @param origin           {@link #FROM_INTAKE} for a job ID just taken in (a request to track it),
  *                         {@link #FROM_CHECK} for what a check learned
  * @param writer           the instance that wrote the record (it skips its own records when it reads them back)
+ * @param traceparent      the producer's W3C trace context (checked at intake), carried on the job's events; null without
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -43,7 +44,8 @@ public record TrackedJob(
         Instant lastProgressAt,
         int invalidAnswers,
         String origin,
-        String writer) {
+        String writer,
+        String traceparent) {
 
     public static final String FROM_INTAKE = "intake";
     public static final String FROM_CHECK = "check";
@@ -52,9 +54,24 @@ public record TrackedJob(
         correlationData = correlationData == null || correlationData.isEmpty() ? Map.of() : Map.copyOf(correlationData);
     }
 
+    /** A job without a producer's trace context. */
+    public TrackedJob(String jobId, String jobName, String lastState, Instant lastStateAt, Map<String, String> correlationData,
+                      Instant trackedSince, int notFoundAttempts, String input, Double lastProgress, Instant lastProgressAt,
+                      int invalidAnswers, String origin, String writer) {
+        this(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input, lastProgress,
+                lastProgressAt, invalidAnswers, origin, writer, null);
+    }
+
     /** A newly requested job: nothing seen yet. */
     public static TrackedJob requested(String jobId, Map<String, String> correlationData, Instant now, String input) {
-        return new TrackedJob(jobId, null, null, null, correlationData, now, 0, input, null, null, 0, FROM_INTAKE, null);
+        return requested(jobId, correlationData, now, input, null);
+    }
+
+    /** A newly requested job that came with the producer's (checked) trace context. */
+    public static TrackedJob requested(String jobId, Map<String, String> correlationData, Instant now, String input,
+                                       String traceparent) {
+        return new TrackedJob(jobId, null, null, null, correlationData, now, 0, input, null, null, 0, FROM_INTAKE, null,
+                traceparent);
     }
 
     /** A request to track the job, as intake writes it; the job's owner keeps what it knows already. */
@@ -71,36 +88,36 @@ public record TrackedJob(
     /** The same job after a check that saw it: name and state as seen, not-found and invalid-answer counts reset. */
     public TrackedJob seen(String name, String state, Instant stateAt) {
         return new TrackedJob(jobId, name, state, stateAt, correlationData, trackedSince, 0, input, lastProgress,
-                lastProgressAt, 0, FROM_CHECK, writer);
+                lastProgressAt, 0, FROM_CHECK, writer, traceparent);
     }
 
     /** The same job after a check whose (readable) answer did not hold it. */
     public TrackedJob notFoundOnceMore() {
         return new TrackedJob(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts + 1,
-                input, lastProgress, lastProgressAt, 0, FROM_CHECK, writer);
+                input, lastProgress, lastProgressAt, 0, FROM_CHECK, writer, traceparent);
     }
 
     /** The same job after a check whose answer could not be read. */
     public TrackedJob invalidAnswerOnceMore() {
         return new TrackedJob(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input,
-                lastProgress, lastProgressAt, invalidAnswers + 1, FROM_CHECK, writer);
+                lastProgress, lastProgressAt, invalidAnswers + 1, FROM_CHECK, writer, traceparent);
     }
 
     public TrackedJob progressPublished(double progress, Instant at) {
         return new TrackedJob(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input,
-                progress, at, invalidAnswers, FROM_CHECK, writer);
+                progress, at, invalidAnswers, FROM_CHECK, writer, traceparent);
     }
 
     /** The same record under another spelling of its job ID (the canonical one, for records of the previous version). */
     public TrackedJob withJobId(String canonicalId) {
         return new TrackedJob(canonicalId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input,
-                lastProgress, lastProgressAt, invalidAnswers, origin, writer);
+                lastProgress, lastProgressAt, invalidAnswers, origin, writer, traceparent);
     }
 
     /** The record as this instance writes it. */
     public TrackedJob writtenBy(String instance) {
         return new TrackedJob(jobId, jobName, lastState, lastStateAt, correlationData, trackedSince, notFoundAttempts, input,
-                lastProgress, lastProgressAt, invalidAnswers, origin, instance);
+                lastProgress, lastProgressAt, invalidAnswers, origin, instance, traceparent);
     }
 
     /**

@@ -67,6 +67,30 @@ class JobEventsTest {
                 JobEvents.eventId("nb:jid:UUID:9f1e2d3c-4b5a-4968-8776-655443322110", "Processing"));
     }
 
+    @Test
+    void should_carry_the_jobs_traceparent_as_the_cloudevents_extension_written_as_ce_traceparent() throws Exception {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Observation plain = processingAfterQueued();
+        TrackedJob traced = TrackedJob.requested(ID, Map.of("order", "42"), NOW.toString(), null, traceparent)
+                .seen("encode", "Queued", NOW.toString());
+        Observation observation = new Observation(traced, plain.job(), plain.state(), true, NOW, 42.0, List.of(), true);
+        for (CloudEvent event : List.of(events.stateChanged(observation), events.progress(observation))) {
+            assertEquals(traceparent, event.getExtension("traceparent"));
+            org.apache.kafka.common.header.Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            try (io.cloudevents.kafka.CloudEventSerializer serializer = new io.cloudevents.kafka.CloudEventSerializer()) {
+                serializer.configure(Map.of(), false);
+                serializer.serialize("job-status", headers, event);
+            }
+            assertEquals(traceparent, new String(headers.lastHeader("ce_traceparent").value(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void should_carry_no_traceparent_for_a_job_that_came_without_one() throws Exception {
+        CloudEvent event = events.stateChanged(processingAfterQueued());
+        assertEquals(java.util.Set.of(), event.getExtensionNames());
+    }
+
     private static List<String> iterableToList(java.util.Iterator<String> names) {
         List<String> list = new java.util.ArrayList<>();
         names.forEachRemaining(list::add);

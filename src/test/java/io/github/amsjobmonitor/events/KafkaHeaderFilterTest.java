@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The rule for headers crossing the Kafka boundary: none in, only the monitor's own out. */
+/** The rule for headers crossing the Kafka boundary: none in but traceparent, only the monitor's own out. */
 class KafkaHeaderFilterTest {
 
     /** Every header Camel's Kafka producer obeys or camel-kafka's consumer sets, and some that look like them. */
@@ -23,6 +23,17 @@ class KafkaHeaderFilterTest {
                 "ce_id", "ce_type", "content-type", "x-trace-id"))) {
             assertTrue(filter.applyFilterToExternalHeaders(name, name.getBytes(StandardCharsets.UTF_8), null), name);
         }
+    }
+
+    @Test
+    void should_let_only_the_w3c_traceparent_in_and_never_out() {
+        assertFalse(filter.applyFilterToExternalHeaders("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+                .getBytes(StandardCharsets.UTF_8), null));
+        for (String lookalike : List.of("Traceparent", "TRACEPARENT", "tracestate", "ce_traceparent", "traceparent ")) {
+            assertTrue(filter.applyFilterToExternalHeaders(lookalike, new byte[0], null), lookalike);
+        }
+        // the monitor's own trace header (Camel's tracer sets one) is not written either: events carry ce_traceparent
+        assertTrue(filter.applyFilterToCamelHeaders("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", null));
     }
 
     @Test
