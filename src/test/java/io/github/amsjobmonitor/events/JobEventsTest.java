@@ -71,8 +71,8 @@ class JobEventsTest {
     void should_carry_the_jobs_traceparent_as_the_cloudevents_extension_written_as_ce_traceparent() throws Exception {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         Observation plain = processingAfterQueued();
-        TrackedJob traced = TrackedJob.requested(ID, Map.of("order", "42"), NOW.toString(), null, traceparent)
-                .seen("encode", "Queued", NOW.toString());
+        TrackedJob traced = TrackedJob.requested(ID, Map.of("order", "42"), NOW, null, traceparent)
+                .seen("encode", "Queued", NOW);
         Observation observation = new Observation(traced, plain.job(), plain.state(), true, NOW, 42.0, List.of(), true);
         for (CloudEvent event : List.of(events.stateChanged(observation), events.progress(observation))) {
             assertEquals(traceparent, event.getExtension("traceparent"));

@@ -47,8 +47,8 @@ class JobIntakeTraceParentTest {
             assertEquals(TRACEPARENT, request.traceparent());
             TrackedJob restored = schedule.read(schedule.record(request));
             assertEquals(TRACEPARENT, restored.traceparent(), "as written to and read back from the tracking topic");
-            assertEquals(TRACEPARENT, restored.seen("n", "Processing", "t").notFoundOnceMore().invalidAnswerOnceMore()
-                    .progressPublished(5, "t").traceparent(), "kept by every later state of the job");
+            assertEquals(TRACEPARENT, restored.seen("n", "Processing", Instant.EPOCH).notFoundOnceMore().invalidAnswerOnceMore()
+                    .progressPublished(5, Instant.EPOCH).traceparent(), "kept by every later state of the job");
         }
     }
 

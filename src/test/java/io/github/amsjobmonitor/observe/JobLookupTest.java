@@ -45,10 +45,10 @@ class JobLookupTest {
         String job = id();
         schedule.assigned(List.of(7));
         schedule.restored(7);
-        schedule.apply(7, job, TrackedJob.requested(job, Map.of(), "2026-12-08T00:59:00Z", null,
+        schedule.apply(7, job, TrackedJob.requested(job, Map.of(), Instant.parse("2026-12-08T00:59:00Z"), null,
                 "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
         TrackedJob taken = schedule.takeDue().get(0).get(0);
-        schedule.checked(taken.seen("encode", "Processing", "2026-12-08T00:59:30Z").progressPublished(40.0, "2026-12-08T00:59:30Z"));
+        schedule.checked(taken.seen("encode", "Processing", Instant.parse("2026-12-08T00:59:30Z")).progressPublished(40.0, Instant.parse("2026-12-08T00:59:30Z")));
         nanos.addAndGet(Duration.ofSeconds(4).toNanos());
 
         JobLookup.Answer answer = lookup.job(job);
@@ -57,9 +57,9 @@ class JobLookupTest {
         assertEquals(job, body.get("jobId").asText());
         assertEquals("Processing", body.get("state").asText());
         assertEquals(40.0, body.get("progress").asDouble());
-        assertEquals("2026-12-08T00:59:00Z", body.get("trackedSince").asText());
-        assertEquals("2026-12-08T00:59:56Z", body.get("lastCheck").asText());
-        assertEquals("2026-12-08T01:00:11Z", body.get("nextCheck").asText());
+        assertEquals(Instant.parse("2026-12-08T00:59:00Z"), body.get("trackedSince").asText());
+        assertEquals(Instant.parse("2026-12-08T00:59:56Z"), body.get("lastCheck").asText());
+        assertEquals(Instant.parse("2026-12-08T01:00:11Z"), body.get("nextCheck").asText());
         assertEquals(0.0, body.get("overdueSeconds").asDouble());
         assertEquals(7, body.get("partition").asInt());
         assertEquals("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", body.get("traceparent").asText());
@@ -86,7 +86,7 @@ class JobLookupTest {
         String job = id();
         schedule.assigned(List.of(3));
         schedule.restored(3);
-        schedule.apply(3, job, TrackedJob.requested(job, Map.of(), "2026-12-08T00:59:00Z", null));
+        schedule.apply(3, job, TrackedJob.requested(job, Map.of(), Instant.parse("2026-12-08T00:59:00Z"), null));
         String upper = "nb:jid:UUID:" + job.substring(12).toUpperCase();
         assertEquals(200, lookup.job(upper).status());
         String guid = UUID.randomUUID().toString();
@@ -115,14 +115,14 @@ class JobLookupTest {
         schedule.restored(0);
         for (int i = 0; i < 12; i++) {
             String job = id();
-            schedule.apply(0, job, TrackedJob.requested(job, Map.of(), "2026-12-08T00:00:00Z", null));
+            schedule.apply(0, job, TrackedJob.requested(job, Map.of(), Instant.parse("2026-12-08T00:00:00Z"), null));
             nanos.addAndGet(Duration.ofSeconds(1).toNanos());
         }
         List<List<TrackedJob>> taken = schedule.takeDue();
         for (int i = 0; i < taken.size(); i++) {
             TrackedJob job = taken.get(i).get(0);
             // three seen Queued, the others not found by AMS yet
-            schedule.checked(i < 3 ? job.seen("encode", "Queued", "2026-12-08T00:00:12Z") : job.notFoundOnceMore());
+            schedule.checked(i < 3 ? job.seen("encode", "Queued", Instant.parse("2026-12-08T00:00:12Z")) : job.notFoundOnceMore());
         }
         nanos.addAndGet(INTERVAL.plusSeconds(1).toNanos());
 

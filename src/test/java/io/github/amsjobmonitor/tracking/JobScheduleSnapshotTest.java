@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.tracking;
 
+import java.time.Instant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -25,7 +26,7 @@ class JobScheduleSnapshotTest {
 
     private String track(int partition) {
         String job = id();
-        schedule.apply(partition, job, TrackedJob.requested(job, Map.of(), "2026-12-08T00:00:00Z", null));
+        schedule.apply(partition, job, TrackedJob.requested(job, Map.of(), Instant.parse("2026-12-08T00:00:00Z"), null));
         return job;
     }
 
@@ -37,7 +38,7 @@ class JobScheduleSnapshotTest {
     private void checkAll(String state) {
         for (List<TrackedJob> batch : schedule.takeDue()) {
             for (TrackedJob job : batch) {
-                schedule.checked(job.seen("encode", state, "2026-12-08T00:00:01Z"));
+                schedule.checked(job.seen("encode", state, Instant.parse("2026-12-08T00:00:01Z")));
             }
         }
     }
@@ -61,7 +62,7 @@ class JobScheduleSnapshotTest {
         assertTrue(schedule.snapshot(job).inCheck());
         assertNull(schedule.snapshot(job).untilNextCheck());
         advance(Duration.ofSeconds(2));
-        schedule.checked(taken.get(0).get(0).seen("encode", "Processing", "2026-12-08T00:00:01Z"));
+        schedule.checked(taken.get(0).get(0).seen("encode", "Processing", Instant.parse("2026-12-08T00:00:01Z")));
         advance(Duration.ofSeconds(5));
 
         JobSchedule.JobSnapshot checked = schedule.snapshot(job);
