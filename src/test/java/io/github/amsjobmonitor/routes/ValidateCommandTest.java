@@ -44,10 +44,10 @@ class ValidateCommandTest {
 
     @Test
     void should_refuse_invalid_yaml_with_its_line() {
-        Outcome outcome = validateWith("ams-request.camel.yaml", "            name: x-ms-version\n",
-                "            name: x-ms-version\n          bad: [unclosed\n");
+        Outcome outcome = validateWith("read-tasks.camel.yaml", "    shutdownRoute: Defer\n",
+                "    shutdownRoute: Defer\n    bad: [unclosed\n");
         assertEquals(1, outcome.exitCode());
-        assertTrue(outcome.err().contains("ams-request.camel.yaml:22: not valid YAML"), outcome.err());
+        assertTrue(outcome.err().contains("read-tasks.camel.yaml:11: not valid YAML"), outcome.err());
     }
 
     @Test
