@@ -196,7 +196,13 @@ public class MonitorConfiguration implements CamelConfiguration {
                         .permittedNumberOfCallsInHalfOpenState(halfOpenCalls)
                         .build());
             } catch (IllegalArgumentException e) {
-                throw new InvalidSettingException("ams.breaker.window", "the ams.breaker.* settings are not valid: " + e.getMessage());
+                // resilience4j names its own setting: say ours
+                String message = String.valueOf(e.getMessage());
+                String key = message.startsWith("failureRate") ? "ams.breaker.failure-rate"
+                        : message.startsWith("slidingWindow") ? "ams.breaker.window"
+                        : message.startsWith("minimumNumberOfCalls") ? "ams.breaker.minimum-calls"
+                        : message.startsWith("waitDuration") ? "ams.breaker.open-seconds" : "ams.breaker.half-open-calls";
+                throw new InvalidSettingException(key, key + " is not valid: " + message);
             }
         });
     }
