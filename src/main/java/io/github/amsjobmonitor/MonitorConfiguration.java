@@ -117,10 +117,10 @@ public class MonitorConfiguration implements CamelConfiguration {
         });
     }
 
-    /** Suspends the Kafka consumer routes when Entra ID refuses the credentials. */
+    /** Suspends the routes that name it (routePolicy: refusedCredentialsStop) when Entra ID refuses the credentials. */
     @BindToRegistry
     public RefusedCredentialsStop refusedCredentialsStop() {
-        return new RefusedCredentialsStop(List.of("intake", "check", "check-batch"));
+        return once("refusedCredentialsStop", RefusedCredentialsStop::new);
     }
 
     @BindToRegistry
