@@ -16,6 +16,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.hc.client5.http.config.RequestConfig;
@@ -156,7 +157,7 @@ class AmsClientTest {
         assertEquals(List.of("429", "200"), seen);
         long waitedMillis = Duration.ofNanos(answeredAt.get(1) - answeredAt.get(0)).toMillis();
         assertTrue(waitedMillis >= 1000, "the next request " + waitedMillis + " ms after a Retry-After of 1 s");
-        assertTrue(backoff.pausedUntil().isAfter(java.time.Instant.MIN), "every call paused");
+        assertTrue(backoff.pausedUntil().isAfter(Instant.MIN), "every call paused");
     }
 
     @Test
@@ -175,6 +176,7 @@ class AmsClientTest {
         simulator.failNextApiRequests(500, 2);
         assertEquals(1, client.jobs(List.of(job)).value().size(), "the third request answered");
         assertEquals(List.of("500", "500", "200"), seen);
+        assertEquals(Instant.MIN, backoff.pausedUntil(), "a server error is not throttling: no call pauses");
 
         seen.clear();
         simulator.failNextApiRequests(500, 3);
