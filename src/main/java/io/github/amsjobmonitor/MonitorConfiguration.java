@@ -4,6 +4,7 @@ import io.github.amsjobmonitor.ams.AmsAnswerSizeCap;
 import io.github.amsjobmonitor.ams.AmsAnswers;
 import io.github.amsjobmonitor.ams.AmsBackoff;
 import io.github.amsjobmonitor.ams.AmsBase;
+import io.github.amsjobmonitor.ams.AmsClient;
 import io.github.amsjobmonitor.ams.JobQuery;
 import io.github.amsjobmonitor.ams.RedirectHosts;
 import io.github.amsjobmonitor.auth.ClientCredentials;
@@ -33,9 +34,10 @@ import io.github.amsjobmonitor.tracking.ProgressReads;
 import io.github.amsjobmonitor.tracking.TrackingService;
 import io.github.amsjobmonitor.tracking.UnchangedChecks;
 import io.github.amsjobmonitor.transport.LoopbackOrHttps;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -47,7 +49,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
+import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,10 +120,10 @@ public class MonitorConfiguration implements CamelConfiguration {
         });
     }
 
-    /** Suspends the Kafka consumer routes when Entra ID refuses the credentials. */
+    /** Suspends the routes that name it (routePolicy: refusedCredentialsStop) when Entra ID refuses the credentials. */
     @BindToRegistry("refusedCredentialsStop")
     public RefusedCredentialsStop refusedCredentialsStop() {
-        return new RefusedCredentialsStop(List.of(RouteContract.INTAKE_ROUTE, RouteContract.CHECK_ROUTE, RouteContract.CHECK_BATCH_ROUTE));
+        return once("refusedCredentialsStop", RefusedCredentialsStop::new);
     }
 
     @BindToRegistry("credentialsHealthCheck")
@@ -147,11 +149,13 @@ public class MonitorConfiguration implements CamelConfiguration {
     public AmsBase amsBase(@PropertyInject("ams.api-url") String apiUrl,
                            @PropertyInject("ams.redirect-hosts") String redirectHosts,
                            @BeanInject("tokenProvider") TokenProvider tokenProvider) {
-        try {
-            return new AmsBase(apiUrl, RedirectHosts.parse(redirectHosts), tokenProvider::tokenRequests);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("ams.redirect-hosts", e.getMessage());
-        }
+        return once("amsBase", () -> {
+            try {
+                return new AmsBase(apiUrl, RedirectHosts.parse(redirectHosts), tokenProvider::tokenRequests);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException("ams.redirect-hosts", e.getMessage());
+            }
+        });
     }
 
     /** The cap on AMS answers, installed on camel-http's client by camel.component.http.http-client-configurer. */
@@ -165,7 +169,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     public AmsBackoff amsBackoff(@PropertyInject("ams.backoff.initial") String initial,
                                  @PropertyInject("ams.backoff.max") String max,
                                  @PropertyInject("ams.backoff.max-wait") String maxWait) {
-        return new AmsBackoff(duration(initial), duration(max), duration(maxWait), CLOCK);
+        return once("amsBackoff", () -> new AmsBackoff(duration(initial), duration(max), duration(maxWait), CLOCK));
     }
 
     @BindToRegistry("amsAnswers")
@@ -177,6 +181,78 @@ public class MonitorConfiguration implements CamelConfiguration {
     public JobRequestParser jobRequestParser(
             @PropertyInject("monitor.intake.max-correlation-bytes") String maxCorrelationBytes) {
         return new JobRequestParser(bytes("monitor.intake.max-correlation-bytes", maxCorrelationBytes));
+    }
+
+    /**
+     * The circuit breaker over AMS requests (resilience4j, as camel-resilience4j configured it from the same
+     * keys): it opens when ams.breaker.failure-rate percent of the last ams.breaker.window requests (at least
+     * ams.breaker.minimum-calls) failed, refuses calls for ams.breaker.open-seconds, then lets
+     * ams.breaker.half-open-calls through to probe.
+     */
+    @BindToRegistry("amsBreaker")
+    public CircuitBreaker amsBreaker(@PropertyInject("ams.breaker.failure-rate") float failureRate,
+                                     @PropertyInject("ams.breaker.window") int window,
+                                     @PropertyInject("ams.breaker.minimum-calls") int minimumCalls,
+                                     @PropertyInject("ams.breaker.open-seconds") int openSeconds,
+                                     @PropertyInject("ams.breaker.half-open-calls") int halfOpenCalls) {
+        return once("amsBreaker", () -> {
+            try {
+                return CircuitBreaker.of("ams", CircuitBreakerConfig.custom()
+                        .failureRateThreshold(failureRate)
+                        .slidingWindowSize(window)
+                        .minimumNumberOfCalls(minimumCalls)
+                        .waitDurationInOpenState(Duration.ofSeconds(openSeconds))
+                        .permittedNumberOfCallsInHalfOpenState(halfOpenCalls)
+                        .build());
+            } catch (IllegalArgumentException e) {
+                // resilience4j names its own setting: say ours
+                String message = String.valueOf(e.getMessage());
+                String key = message.startsWith("failureRate") ? "ams.breaker.failure-rate"
+                        : message.startsWith("slidingWindow") ? "ams.breaker.window"
+                        : message.startsWith("minimumNumberOfCalls") ? "ams.breaker.minimum-calls"
+                        : message.startsWith("waitDuration") ? "ams.breaker.open-seconds" : "ams.breaker.half-open-calls";
+                throw new InvalidSettingException(key, key + " is not valid: " + message);
+            }
+        });
+    }
+
+    /** The AMS call: one bean for a Jobs() query or a Tasks read, with AMS's faults handled there (ams/AmsClient). */
+    @BindToRegistry("amsClient")
+    public AmsClient amsClient(CamelContext camelContext,
+                               @PropertyInject("ams.api-url") String apiUrl,
+                               @PropertyInject("ams.api-version") String apiVersion,
+                               @PropertyInject("ams.retry.max-redeliveries") int maxRetries,
+                               @PropertyInject("ams.retry.delay") String retryDelay,
+                               @PropertyInject("ams.retry.max-delay") String retryMaxDelay,
+                               @BeanInject("tokenProvider") TokenProvider tokenProvider,
+                               @BeanInject("amsBase") AmsBase amsBase,
+                               @BeanInject("amsBackoff") AmsBackoff amsBackoff,
+                               @BeanInject("amsBreaker") CircuitBreaker amsBreaker) {
+        return once("amsClient", () -> {
+            AmsClient.Retries retries = new AmsClient.Retries(Math.max(0, maxRetries), duration("ams.retry.delay", retryDelay),
+                    duration("ams.retry.max-delay", retryMaxDelay));
+            return new AmsClient(() -> amsHttpEndpoint(camelContext, apiUrl).getHttpClient(), tokenProvider, amsBase, amsBackoff,
+                    amsBreaker, retries, apiVersion);
+        });
+    }
+
+    /**
+     * camel-http's endpoint for AMS, made by the component named "http" whatever the scheme of ams.api-url:
+     * camel.component.http.* (timeouts, the answer cap, the connection pool) configure that instance only,
+     * and an https URL looked up by name would get the "https" component, a second instance they do not reach.
+     * Its client does not retry by itself: HttpClient 5 would send a 429 or 503 again once after sleeping for
+     * any Retry-After, past the shared pause and its ams.backoff.max-wait (AmsClient decides on retries).
+     */
+    static HttpEndpoint amsHttpEndpoint(CamelContext camelContext, String apiUrl) {
+        try {
+            HttpEndpoint endpoint = (HttpEndpoint) camelContext.getComponent("http").createEndpoint(apiUrl);
+            endpoint.getClientBuilder().disableAutomaticRetries();
+            // started and stopped with the context (its HTTP client is closed on stop)
+            camelContext.addEndpoint("ams-client:" + apiUrl, endpoint);
+            return endpoint;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make the HTTP endpoint for ams.api-url", e);
+        }
     }
 
     @BindToRegistry("jobTracker")
@@ -295,18 +371,16 @@ public class MonitorConfiguration implements CamelConfiguration {
         // let the context start and stop it (its meters are registered on start, its Admin client closed on stop)
         MonitorMetrics metrics = camelContext.getRegistry().lookupByNameAndType("monitorMetrics", MonitorMetrics.class);
         camelContext.getManagementStrategy().addEventNotifier(metrics);
+        camelContext.getRegistry().lookupByNameAndType("amsClient", AmsClient.class).listenWith(metrics);
         try {
             camelContext.addService(metrics, true, true);
         } catch (Exception e) {
             throw new IllegalStateException("cannot add the metrics notifier", e);
         }
-        // ams-api health shows the state of the circuit breaker of routes/ams-request (step ams-breaker),
-        // looked up on each probe because a route reload makes a new breaker
+        // ams-api health shows the state of the AMS circuit breaker (bean amsBreaker, used by amsClient)
         AmsApiHealthCheck amsHealth = camelContext.getRegistry().lookupByNameAndType("amsApiHealthCheck", AmsApiHealthCheck.class);
-        amsHealth.setCircuitState(() -> {
-            ResilienceProcessor breaker = camelContext.getProcessor(RouteContract.AMS_BREAKER_STEP, ResilienceProcessor.class);
-            return breaker == null || breaker.getCircuitBreaker() == null ? null : breaker.getCircuitBreaker().getState().name();
-        });
+        CircuitBreaker amsBreaker = camelContext.getRegistry().lookupByNameAndType("amsBreaker", CircuitBreaker.class);
+        amsHealth.setCircuitState(() -> amsBreaker.getState().name());
         camelContext.getRegistry().lookupByNameAndType("refusedCredentialsStop", RefusedCredentialsStop.class)
                 .attach(camelContext, camelContext.getRegistry().lookupByNameAndType("tokenProvider", TokenProvider.class));
         // the start fails when a route file lost a name the Java code reads

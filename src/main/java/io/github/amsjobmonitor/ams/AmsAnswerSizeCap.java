@@ -16,11 +16,11 @@ import org.apache.hc.core5.http.io.entity.HttpEntityWrapper;
  * beyond the cap is not one AMS meant to send: it is refused as an {@link AmsAnswerInvalidException}, the
  * same as any other answer the monitor cannot read.
  *
- * <p>The cap is enforced while the body streams in, before camel-http copies it into memory or a spool
+ * <p>The cap is enforced while the body streams in, before it is copied into memory or a spool
  * file: an answer that declares a larger Content-Length is refused unread, and one without a length is cut
  * off at the first byte past the cap. It sits outermost in the client's chain, so it counts the bytes after
  * gzip decompression (a small compressed answer cannot unpack into gigabytes). The exception is unchecked on
- * purpose: ams-request turns an IOException into "AMS did not answer" (retried at once), and an oversized
+ * purpose: AmsClient turns an IOException into "AMS did not answer" (retried at once), and an oversized
  * answer is not that.
  */
 public class AmsAnswerSizeCap implements HttpClientConfigurer {

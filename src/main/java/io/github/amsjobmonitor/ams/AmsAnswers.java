@@ -48,6 +48,16 @@ public class AmsAnswers {
         return page;
     }
 
+    /** The answer of a {@code Jobs('<id>')/Tasks} read, as strictly: a {@code value} array of tasks. */
+    public TasksPage tasksPage(String body) {
+        JsonNode value = valueArray(body);
+        try {
+            return json.treeToValue(json.createObjectNode().set("value", value), TasksPage.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw new AmsAnswerInvalidException("the tasks in the answer do not have the expected fields: " + e.getMessage());
+        }
+    }
+
     private JsonNode valueArray(String body) {
         JsonNode root;
         try {

@@ -101,18 +101,6 @@ public class AmsBackoff {
         }
     }
 
-    /**
-     * AMS could not serve {@code path}: HTTP {@code status} (5xx, 408, 429). Throttling (429, 503)
-     * pauses every call first.
-     * @throws AmsUnavailableException always
-     */
-    public void unavailable(int status, String retryAfterHeader, String path) {
-        if (status == 429 || status == 503) {
-            throttled(status, retryAfterHeader);
-        }
-        throw new AmsUnavailableException("AMS answered HTTP " + status + " to GET " + path, status, retryAfterHeader);
-    }
-
     /** AMS answered without throttling: the next throttled answer starts the backoff from the beginning. */
     public void answered() {
         throttledInARow.set(0);

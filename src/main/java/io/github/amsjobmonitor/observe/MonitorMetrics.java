@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.observe;
 
+import io.github.amsjobmonitor.ams.AmsClient;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.KafkaHeaderFilter;
 import io.github.amsjobmonitor.tracking.Observation;
@@ -22,9 +23,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
-import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.camel.component.kafka.KafkaEndpoint;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
@@ -35,8 +34,9 @@ import org.apache.camel.support.EventNotifierSupport;
  * exchange's {@code observation}), a send to an HTTP endpoint is one AMS request (status and time),
  * a send to a Kafka topic is one published event or, on the dead-letter topic, one dead letter
  * (its code from the {@code monitor-error-code} header). The tracking topic is internal: not counted.
+ * AMS requests (status and time) are told by {@link AmsClient}, which sends them without an exchange.
  */
-public class MonitorMetrics extends EventNotifierSupport implements CamelContextAware {
+public class MonitorMetrics extends EventNotifierSupport implements CamelContextAware, AmsClient.RequestListener {
 
     /** The name camel-micrometer-prometheus binds its registry under (the one /observe/metrics serves). */
     public static final String CAMEL_REGISTRY_NAME = "metricsRegistry";
@@ -137,9 +137,7 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         ExchangeSentEvent sent = (ExchangeSentEvent) event;
         Endpoint endpoint = sent.getEndpoint();
         Exchange exchange = sent.getExchange();
-        if (endpoint instanceof HttpEndpoint) {
-            amsRequest(exchange, sent.getTimeTaken());
-        } else if (endpoint instanceof KafkaEndpoint kafka) {
+        if (endpoint instanceof KafkaEndpoint kafka) {
             published(exchange, kafka.getConfiguration().getTopic());
         } else if (CHECK_ENDPOINT.equals(endpoint.getEndpointBaseUri())) {
             String outcome = checkOutcome(exchange);
@@ -150,22 +148,26 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         }
     }
 
-    private void amsRequest(Exchange exchange, long millis) {
-        amsRequestTime.record(millis, TimeUnit.MILLISECONDS);
-        String code;
-        Exception failure = exchange.getException();
-        if (failure == null) {
-            Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-            code = status == null ? "unknown" : String.valueOf(status);
-            amsCalls.answered(status == null ? 200 : status);
-        } else if (failure instanceof HttpOperationFailedException http) {
-            code = String.valueOf(http.getStatusCode());
-            amsCalls.answered(http.getStatusCode());
-        } else {
-            // no HTTP answer at all: refused, timed out, reset
-            code = "none";
-            amsCalls.failed(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+    /** One AMS request answered (AmsClient calls it, on the request's thread). */
+    @Override
+    public void answered(int status, long nanos) {
+        amsCalls.answered(status);
+        amsRequest(String.valueOf(status), nanos);
+    }
+
+    /** One AMS request without an answer: refused, timed out, reset. */
+    @Override
+    public void unanswered(Exception failure, long nanos) {
+        amsCalls.failed(failure.getClass().getSimpleName() + ": " + failure.getMessage());
+        amsRequest("none", nanos);
+    }
+
+    private void amsRequest(String code, long nanos) {
+        if (amsRequestTime == null) {
+            // not started (yet): nothing to count into
+            return;
         }
+        amsRequestTime.record(nanos, TimeUnit.NANOSECONDS);
         Counter.builder("monitor.ams.responses").description("AMS REST answers by HTTP status (none: no answer)")
                 .tag("code", code).register(registry).increment();
     }

@@ -28,8 +28,8 @@ public final class RouteContract {
     /** The route whose exchanges MonitorMetrics counts as checks, and its input. */
     public static final String CHECK_JOB_ROUTE = "check-job";
     public static final String CHECK_JOB_ENDPOINT = "direct://check-job";
-    /** The circuit breaker step whose state the ams-api health check shows. */
-    public static final String AMS_BREAKER_STEP = "ams-breaker";
+    /** The route policy that suspends a route when Entra ID refuses the credentials (auth/RefusedCredentialsStop). */
+    public static final String REFUSED_CREDENTIALS_POLICY = "refusedCredentialsStop";
     /** The exchange property check-job sets to what the check observed (MonitorMetrics counts it by state). */
     public static final String OBSERVATION_PROPERTY = "observation";
     /** The headers of a dead letter (MonitorMetrics counts by code; KafkaHeaderFilter lets them be published). */
@@ -37,18 +37,17 @@ public final class RouteContract {
     public static final String ERROR_REASON_HEADER = "monitor-error-reason";
     public static final String LAST_STATE_HEADER = "monitor-last-state";
 
-    private enum Kind { ROUTE, STEP, PROPERTY, HEADER }
+    private enum Kind { ROUTE, POLICY, PROPERTY, HEADER }
 
     /** One name Java reads: where it must be (a route file named after its route), and who reads it. */
     private record Need(Kind kind, String name, String route, String reader) {
     }
 
     private static final List<Need> NEEDS = List.of(
-            new Need(Kind.ROUTE, INTAKE_ROUTE, INTAKE_ROUTE, "RefusedCredentialsStop suspends it"),
-            new Need(Kind.ROUTE, CHECK_ROUTE, CHECK_ROUTE, "RefusedCredentialsStop suspends it"),
-            new Need(Kind.ROUTE, CHECK_BATCH_ROUTE, CHECK_BATCH_ROUTE, "RefusedCredentialsStop suspends it"),
+            new Need(Kind.POLICY, REFUSED_CREDENTIALS_POLICY, INTAKE_ROUTE, "intake stops when Entra ID refuses the credentials"),
+            new Need(Kind.POLICY, REFUSED_CREDENTIALS_POLICY, CHECK_ROUTE, "checks stop when Entra ID refuses the credentials"),
+            new Need(Kind.POLICY, REFUSED_CREDENTIALS_POLICY, CHECK_BATCH_ROUTE, "checks stop when Entra ID refuses the credentials"),
             new Need(Kind.ROUTE, CHECK_JOB_ROUTE, CHECK_JOB_ROUTE, "MonitorMetrics counts its exchanges as checks"),
-            new Need(Kind.STEP, AMS_BREAKER_STEP, null, "the ams-api health check shows its state"),
             new Need(Kind.PROPERTY, OBSERVATION_PROPERTY, CHECK_JOB_ROUTE, "MonitorMetrics counts checks and events by its state"),
             new Need(Kind.HEADER, ERROR_CODE_HEADER, "dead-letter-job", "MonitorMetrics counts dead letters by it"),
             new Need(Kind.HEADER, ERROR_CODE_HEADER, "dead-letter-input", "MonitorMetrics counts dead letters by it"),
@@ -70,8 +69,9 @@ public final class RouteContract {
             Optional<RouteDefinition> route = Optional.ofNullable(need.route()).map(model::getRouteDefinition);
             String missing = switch (need.kind()) {
                 case ROUTE -> route.isPresent() ? null : "no route with id " + need.name();
-                case STEP -> model.getRouteDefinitions().stream().anyMatch(r -> hasStep(r, need.name()))
-                        ? null : "no step with id " + need.name();
+                case POLICY -> route.isEmpty() ? "no route with id " + need.route()
+                        : names(route.get().getRoutePolicyRef(), need.name()) ? null
+                        : "route " + need.route() + " names no routePolicy " + need.name();
                 case PROPERTY -> route.isEmpty() || !sets(route.get(), SetPropertyDefinition.class, need.name())
                         ? "route " + need.route() + " sets no exchange property " + need.name() : null;
                 case HEADER -> route.isEmpty() || !sets(route.get(), SetHeaderDefinition.class, need.name())
@@ -112,12 +112,12 @@ public final class RouteContract {
     }
 
     private static String fileOf(Need need) {
-        return (need.route() != null ? need.route() : "ams-request") + RouteCheck.ROUTE_FILE_SUFFIX;
+        return need.route() + RouteCheck.ROUTE_FILE_SUFFIX;
     }
 
-    private static boolean hasStep(RouteDefinition route, String id) {
-        return ProcessorDefinitionHelper.filterTypeInOutputs(route.getOutputs(), ProcessorDefinition.class).stream()
-                .anyMatch(step -> id.equals(step.getId()));
+    /** Whether a route's routePolicy (one reference or a comma-separated list) names the policy. */
+    private static boolean names(String policyRefs, String policy) {
+        return policyRefs != null && java.util.Arrays.stream(policyRefs.split(",")).map(String::strip).anyMatch(policy::equals);
     }
 
     private static <T extends ProcessorDefinition<?>> boolean sets(RouteDefinition route, Class<T> type, String name) {

@@ -67,4 +67,15 @@ class AmsAnswersTest {
         String message = assertThrows(AmsAnswerInvalidException.class, () -> AmsAnswers.requireState(page)).getMessage();
         assertEquals("job x\\r\\nINFO forged has no State integer in the answer", message);
     }
+
+    @Test
+    void should_read_a_tasks_page_and_refuse_one_without_a_value_array() {
+        TasksPage page = answers.tasksPage("{\"odata.metadata\":\"x\",\"value\":[{\"Id\":\"t1\",\"State\":2,\"Progress\":40.0},"
+                + "{\"Id\":\"t2\",\"State\":2,\"Progress\":60.0,\"ErrorDetails\":[]}]}");
+        assertEquals(2, page.value().size());
+        assertEquals(50.0, page.meanProgress().getAsDouble());
+        assertThrows(AmsAnswerInvalidException.class, () -> answers.tasksPage("{\"d\":{\"results\":[]}}"));
+        assertThrows(AmsAnswerInvalidException.class, () -> answers.tasksPage("<html></html>"));
+        assertThrows(AmsAnswerInvalidException.class, () -> answers.tasksPage("{\"value\":[{\"Progress\":\"much\"}]}"));
+    }
 }

@@ -76,16 +76,4 @@ class AmsBackoffTest {
         fresh.throttled(429, null);
         assertEquals(NOW.plusMillis(500), fresh.pausedUntil());
     }
-
-    @Test
-    void should_report_every_unavailable_answer_and_pause_only_for_throttling() {
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        AmsBackoff backoff = new AmsBackoff(INITIAL, MAX, Duration.ofSeconds(10), clock, () -> 0.0);
-        AmsUnavailableException error = assertThrows(AmsUnavailableException.class, () -> backoff.unavailable(500, null, "Jobs()"));
-        assertEquals(500, error.getStatus());
-        assertEquals(Instant.MIN, backoff.pausedUntil());
-        AmsUnavailableException busy = assertThrows(AmsUnavailableException.class, () -> backoff.unavailable(503, "3", "Jobs()"));
-        assertTrue(busy.isThrottling());
-        assertEquals(NOW.plusSeconds(3), backoff.pausedUntil());
-    }
 }

@@ -21,6 +21,7 @@ import io.github.amsjobmonitor.testsupport.KafkaTestClient;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
 import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
 import io.github.amsjobmonitor.testsupport.SharedKafka;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
-import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.apache.camel.health.HealthCheck;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -169,7 +169,7 @@ class AmsFaultsTest {
     void should_open_the_breaker_under_a_dead_api_and_resume_every_job_after_recovery() {
         List<String> jobs = List.of(trackQueuedJob(), trackQueuedJob(), trackQueuedJob());
         simulator.injectFault(ApiFault.status(500), -1);
-        await("the breaker open", () -> "OPEN".equals(breaker().getCircuitBreakerState()));
+        await("the breaker open", () -> "OPEN".equals(breakerState()));
         // health shows it: ams-api is DOWN while the breaker is open
         assertEquals(HealthCheck.State.DOWN, amsHealth().getState());
         assertEquals("OPEN", amsHealth().getDetails().get("circuit.state"));
@@ -188,7 +188,7 @@ class AmsFaultsTest {
         // the three jobs were checked in one request each time: a job still tracked keeps the requests
         // coming that let the half-open breaker close
         String stillTracked = trackQueuedJob();
-        await("the breaker closed", () -> "CLOSED".equals(breaker().getCircuitBreakerState()));
+        await("the breaker closed", () -> "CLOSED".equals(breakerState()));
         await("ams-api UP again", () -> amsHealth().getState() == HealthCheck.State.UP);
         finish(stillTracked);
     }
@@ -316,8 +316,8 @@ class AmsFaultsTest {
         assertFalse(kafka.readAll(topics.deadLetter()).stream().anyMatch(r -> job.equals(r.key())), job + " dead-lettered");
     }
 
-    private static ResilienceProcessor breaker() {
-        return monitor.context().getProcessor("ams-breaker", ResilienceProcessor.class);
+    private static String breakerState() {
+        return monitor.context().getRegistry().lookupByNameAndType("amsBreaker", CircuitBreaker.class).getState().name();
     }
 
     /** Answered Jobs() queries after the first 401 of this test. */

@@ -49,7 +49,7 @@ class CheckBatchRouteTest extends RouteTestSupport {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({"unavailable (retried twice), 3", "refused, 1"})
+    @CsvSource({"unavailable (after the call's own retries), 1", "refused, 1"})
     void should_put_every_job_of_the_batch_back_and_publish_nothing_when_its_request_fails(String failure, int requests) {
         List<String> ids = List.of(newJobId(), newJobId());
         track(ids.stream().map(id -> seenIn(id, "Processing")).toArray(TrackedJob[]::new));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cloudevents.CloudEvent;
 import io.github.amsjobmonitor.MonitorConfiguration;
+import io.github.amsjobmonitor.ams.AmsAnswers;
 import io.github.amsjobmonitor.ams.AmsJob;
 import io.github.amsjobmonitor.ams.JobsPage;
 import io.github.amsjobmonitor.tracking.JobSchedule;
@@ -28,7 +29,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.apache.camel.builder.NotifyBuilder;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -46,8 +46,8 @@ import org.junit.jupiter.api.TestInstance;
  * <li>every Kafka write is a mock that skips the real endpoint ({@code mock:kafka:<topic>});</li>
  * <li>the intake's Kafka consumer and the check timer are replaced by {@code direct:intake} and
  *     {@code direct:due-checks}, so a test decides when a batch of records comes or a tick happens;</li>
- * <li>{@code direct:ams-jobs} is a stub route answering with the {@link JobsPage} the test builds
- *     ({@link #amsAnswers}), and read-tasks' AMS call answers with {@link #tasksAnswer};</li>
+ * <li>the AMS call (bean {@code amsClient}) is replaced: check-batch's request answers with the
+ *     {@link JobsPage} the test builds ({@link #amsAnswers}), read-tasks' with {@link #tasksAnswer};</li>
  * <li>nothing of tracking's Kafka side starts: {@link Beans} are MonitorConfiguration's beans without
  *     its {@code configure} (the tracking topic, restore, metrics), and the test puts jobs in the
  *     real {@link JobSchedule} itself ({@link #track}).</li>
@@ -67,7 +67,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         }
     }
 
-    /** The AMS stub's answer to a Jobs() request for these job IDs (it may throw, as ams-jobs would). */
+    /** The AMS stub's answer to a Jobs() request for these job IDs (it may throw, as amsClient.jobs would). */
     protected volatile Function<List<String>, JobsPage> amsAnswers = ids -> new JobsPage(List.of());
     /** The job IDs of each Jobs() request the stub answered. */
     protected final List<List<String>> amsRequests = new CopyOnWriteArrayList<>();
@@ -139,24 +139,10 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         if (!context.isStarted()) {
             AdviceWith.adviceWith(context, "intake", a -> quiet(a).replaceFromWith("direct:intake"));
             AdviceWith.adviceWith(context, "check", a -> quiet(a).replaceFromWith("direct:due-checks"));
-            // the real ams-jobs route stays loaded but unreachable; the stub takes its endpoint
-            AdviceWith.adviceWith(context, "ams-jobs", a -> quiet(a).replaceFromWith("direct:ams-jobs-not-called"));
-            AdviceWith.adviceWith(context, "read-tasks",
-                    a -> quiet(a).weaveById("ams-get-tasks").replace().process(e -> e.getMessage().setBody(tasksAnswer)));
-            context.addRoutes(new RouteBuilder() {
-                @Override
-                public void configure() {
-                    from("direct:ams-jobs").routeId("ams-jobs-stub").routeConfigurationId("inner-route")
-                            .process(this::answer);
-                }
-
-                @SuppressWarnings("unchecked")
-                private void answer(Exchange exchange) {
-                    List<String> ids = List.copyOf(exchange.getMessage().getBody(List.class));
-                    amsRequests.add(ids);
-                    exchange.getMessage().setBody(amsAnswers.apply(ids));
-                }
-            });
+            // the AMS call (bean amsClient) answers as the test says
+            AdviceWith.adviceWith(context, "check-batch", a -> quiet(a).weaveById("request-batch").replace().process(this::answerJobs));
+            AdviceWith.adviceWith(context, "read-tasks", a -> quiet(a).weaveById("ams-get-tasks").replace()
+                    .process(e -> e.getMessage().setBody(new AmsAnswers().tasksPage(tasksAnswer))));
             advise(context);
             context.start();
         }
@@ -164,6 +150,13 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         amsRequests.clear();
         amsAnswers = ids -> new JobsPage(List.of());
         tasksAnswer = "{\"value\":[]}";
+    }
+
+    @SuppressWarnings("unchecked")
+    private void answerJobs(Exchange exchange) {
+        List<String> ids = List.copyOf(exchange.getMessage().getBody(List.class));
+        amsRequests.add(ids);
+        exchange.getMessage().setBody(amsAnswers.apply(ids));
     }
 
     /** Advice without the whole route dumped as XML to the log. */

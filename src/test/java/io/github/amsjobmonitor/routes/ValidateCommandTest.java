@@ -45,10 +45,10 @@ class ValidateCommandTest {
 
     @Test
     void should_refuse_invalid_yaml_with_its_line() {
-        Outcome outcome = validateWith("ams-request.camel.yaml", "            name: x-ms-version\n",
-                "            name: x-ms-version\n          bad: [unclosed\n");
+        Outcome outcome = validateWith("read-tasks.camel.yaml", "    shutdownRoute: Defer\n",
+                "    shutdownRoute: Defer\n    bad: [unclosed\n");
         assertEquals(1, outcome.exitCode());
-        assertTrue(outcome.err().contains("ams-request.camel.yaml:22: not valid YAML"), outcome.err());
+        assertTrue(outcome.err().contains("read-tasks.camel.yaml:11: not valid YAML"), outcome.err());
     }
 
     @Test
@@ -120,10 +120,11 @@ class ValidateCommandTest {
     }
 
     @Test
-    void should_refuse_routes_that_lost_a_step_id_the_java_code_reads() {
-        Outcome outcome = validateWith("ams-request.camel.yaml", "id: ams-breaker\n", "id: ams-circuit\n");
+    void should_refuse_routes_that_lost_the_route_policy_that_stops_them_on_refused_credentials() {
+        Outcome outcome = validateWith("intake.camel.yaml", "    routePolicy: refusedCredentialsStop\n", "");
         assertEquals(1, outcome.exitCode());
-        assertTrue(outcome.err().contains("ams-request.camel.yaml: no step with id ams-breaker"), outcome.err());
+        assertTrue(outcome.err().contains("intake.camel.yaml: route intake names no routePolicy refusedCredentialsStop"),
+                outcome.err());
     }
 
     @Test
