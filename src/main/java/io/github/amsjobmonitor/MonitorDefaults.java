@@ -96,6 +96,7 @@ public final class MonitorDefaults {
         d.put("monitor.schedule.tick", "50");
         d.put("monitor.intake.max-batch", "500");
         d.put("monitor.intake.max-correlation-bytes", "4096");
+        d.put("monitor.tracing.enabled", "false");
         d.put("monitor.not-found.max-attempts", "20");
         d.put("monitor.tracking.max-duration", "48h");
         d.put("monitor.topic.checks", "job-checks");

@@ -64,6 +64,23 @@ public class AmsClient {
         void unanswered(Exception failure, long nanos);
     }
 
+    /**
+     * Wraps each request in a trace span when tracing is on (observe/Tracing sets one): the request no
+     * longer passes through a Camel endpoint, so Camel's tracer cannot see it.
+     */
+    public interface RequestTracer {
+        /** A GET of {@code url} begins; the span it returns is told how it ended. */
+        Span started(String url);
+
+        /** One request's span. */
+        interface Span {
+            /** AMS answered {@code status} (0: no answer, then {@code failure} says why). */
+            void ended(int status, Exception failure);
+        }
+    }
+
+    private static final RequestTracer NO_TRACER = url -> (status, failure) -> { };
+
     /** How often a call retries a request AMS could not serve, and how long it waits in between. */
     public record Retries(int max, Duration delay, Duration maxDelay) {
     }
@@ -91,6 +108,7 @@ public class AmsClient {
     private final JobQuery query = new JobQuery();
     private final AmsAnswers answers = new AmsAnswers();
     private volatile RequestListener listener = NO_LISTENER;
+    private volatile RequestTracer tracer = NO_TRACER;
     private volatile HttpClient http;
     // the last base the token was allowed to go to: checked again only when the base changes
     private volatile String checkedBase;
@@ -113,6 +131,11 @@ public class AmsClient {
     /** Who sees every request (the metrics); none at first. */
     public void listenWith(RequestListener listener) {
         this.listener = listener;
+    }
+
+    /** Who traces every request (observe/Tracing, when tracing is on); nobody at first. */
+    public void traceWith(RequestTracer tracer) {
+        this.tracer = tracer;
     }
 
     /** The jobs among {@code jobIds} that AMS knows, in one {@code Jobs()} request. */
@@ -174,6 +197,7 @@ public class AmsClient {
         // open: CallNotPermittedException, for the caller (check again later)
         breaker.acquirePermission();
         long start = System.nanoTime();
+        RequestTracer.Span span = tracer.started(url);
         Answer answer;
         try {
             answer = http().execute(request(url, authorization), AmsClient::read);
@@ -184,11 +208,14 @@ public class AmsClient {
             long took = System.nanoTime() - start;
             breaker.onSuccess(took, TimeUnit.NANOSECONDS);
             listener.answered(200, took);
+            span.ended(200, e);
             throw e;
         } catch (RuntimeException e) {
             breaker.releasePermission();
+            span.ended(0, e);
             throw e;
         }
+        span.ended(answer.status(), answer.failure());
         long took = System.nanoTime() - start;
         if (answer.status() == 0) {
             listener.unanswered(answer.failure(), took);

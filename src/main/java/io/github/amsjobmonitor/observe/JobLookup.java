@@ -42,7 +42,9 @@ public final class JobLookup implements Handler<RoutingContext> {
     private final String topic;
     private final int partitions;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper();
+    // times as ISO-8601 text, as on the tracking topic
+    private final ObjectMapper json = new ObjectMapper().registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     JobLookup(JobSchedule schedule, String topic, int partitions, Clock clock) {
         this.schedule = schedule;

@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.observe;
 
+import io.github.amsjobmonitor.ams.AmsClient;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -14,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Traces through Camel's own OpenTelemetry module (camel-opentelemetry2): a span for each route a
- * message enters and each endpoint it is sent to, so each AMS request (the http span under
- * ams-request) and each event write (the kafka span of publish-status, publish-progress and the
- * outcome topics). Off unless {@code monitor.tracing.enabled}: then no SDK is made and no tracer is
+ * message enters and each endpoint it is sent to, so each event write (the kafka span of
+ * publish-status, publish-progress and the outcome topics); and a client span for each AMS request,
+ * made by the amsClient bean (its requests pass no Camel endpoint). Off unless {@code monitor.tracing.enabled}: then no SDK is made and no tracer is
  * added, so nothing is spent on it.
  * <p>
  * On, the SDK is set up by OpenTelemetry's autoconfiguration from the standard {@code OTEL_*}
@@ -64,6 +65,11 @@ public final class Tracing extends ServiceSupport {
         // camel-opentelemetry2 takes the tracer and propagators it finds in the registry
         camel.getRegistry().bind("monitorTracer", Tracer.class, openTelemetry.getTracer("ams-job-monitor"));
         camel.getRegistry().bind("monitorPropagators", ContextPropagators.class, openTelemetry.getPropagators());
+        // the AMS requests are made inside the amsClient bean, past Camel's tracer: one span each from there
+        AmsClient amsClient = camel.getRegistry().lookupByNameAndType("amsClient", AmsClient.class);
+        if (amsClient != null) {
+            amsClient.traceWith(amsRequestSpans(openTelemetry.getTracer("ams-job-monitor")));
+        }
         OpenTelemetryTracer tracer = new OpenTelemetryTracer();
         tracer.setExcludePatterns(EXCLUDED);
         tracer.init(camel);
@@ -75,6 +81,29 @@ public final class Tracing extends ServiceSupport {
         LOG.info("Tracing on: a span for each AMS request and each event write{}",
                 owned == null ? "" : ", sent where the OTEL_* settings say");
         return true;
+    }
+
+    /** A client span per AMS request, named and tagged as Camel's http spans were (method, URL, status). */
+    static AmsClient.RequestTracer amsRequestSpans(io.opentelemetry.api.trace.Tracer tracer) {
+        return url -> {
+            io.opentelemetry.api.trace.Span span = tracer.spanBuilder("GET")
+                    .setSpanKind(io.opentelemetry.api.trace.SpanKind.CLIENT)
+                    .setAttribute("http.method", "GET")
+                    .setAttribute("http.url", url)
+                    .startSpan();
+            return (status, failure) -> {
+                if (status > 0) {
+                    span.setAttribute("http.status_code", String.valueOf(status));
+                }
+                if (status == 0 || status >= 500) {
+                    span.setStatus(io.opentelemetry.api.trace.StatusCode.ERROR);
+                }
+                if (failure != null) {
+                    span.recordException(failure);
+                }
+                span.end();
+            };
+        };
     }
 
     @Override
