@@ -9,6 +9,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import io.github.amsjobmonitor.ams.JobState;
 import java.util.concurrent.TimeUnit;
 import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -92,6 +95,7 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         Gauge.builder("monitor.jobs.tracked", schedule, JobSchedule::size)
                 .description("Jobs this instance tracks now (in memory: its share of the tracking topic)")
                 .register(registry);
+        registerScheduleGauges(registry, schedule);
     }
 
     @Override
@@ -178,5 +182,27 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
             return observation.state().name();
         }
         return observation.found() ? "unknown" : "not_found";
+    }
+
+    /**
+     * {@code monitor_checks_lag_seconds}: how late the most overdue due check is (0 when none is), the
+     * first thing to look at when AMS slows down; {@code monitor_jobs_by_state{state}}: the jobs tracked
+     * here by the state last published ({@code not_seen} before the first). Read at each scrape.
+     */
+    static void registerScheduleGauges(MeterRegistry registry, JobSchedule schedule) {
+        Gauge.builder("monitor.checks.lag", schedule, s -> s.oldestOverdueNanos() / 1e9)
+                .description("How long the most overdue job has been waiting past its due check (0: none is)")
+                .baseUnit("seconds").register(registry);
+        List<String> states = new ArrayList<>();
+        for (JobState state : JobState.values()) {
+            states.add(state.name());
+        }
+        states.add(JobSchedule.NOT_SEEN);
+        for (String state : states) {
+            // one pass over the jobs per state and scrape: a few ms at 100,000 jobs, every scrape interval
+            Gauge.builder("monitor.jobs.by.state", schedule, s -> s.countByState().getOrDefault(state, 0))
+                    .description("Jobs tracked here, by the state last published (not_seen: none yet)")
+                    .tag("state", state).register(registry);
+        }
     }
 }
