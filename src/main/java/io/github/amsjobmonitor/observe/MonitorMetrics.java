@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.observe;
 
+import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.KafkaHeaderFilter;
 import io.github.amsjobmonitor.tracking.Observation;
@@ -96,6 +97,8 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
                 .description("Jobs this instance tracks now (in memory: its share of the tracking topic)")
                 .register(registry);
         registerScheduleGauges(registry, schedule);
+        registerStateGauges(registry, camelContext.getRegistry().lookupByNameAndType("amsApiHealthCheck", AmsApiHealthCheck.class),
+                camelContext.getRegistry().lookupByNameAndType("refusedCredentialsStop", RefusedCredentialsStop.class));
     }
 
     @Override
@@ -193,6 +196,13 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         Gauge.builder("monitor.checks.lag", schedule, s -> s.oldestOverdueNanos() / 1e9)
                 .description("How long the most overdue job has been waiting past its due check (0: none is)")
                 .baseUnit("seconds").register(registry);
+        // for alert rules: lag against the interval, and a restore that takes too long
+        Gauge.builder("monitor.poll.interval", schedule, s -> s.intervalNanos() / 1e9)
+                .description("monitor.poll.interval: the time between two checks of a job").baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("monitor.tracking.partitions.restoring", schedule, JobSchedule::partitionsRestoring)
+                .description("Partitions of the tracking topic this instance is still restoring (their jobs wait)")
+                .register(registry);
         List<String> states = new ArrayList<>();
         for (JobState state : JobState.values()) {
             states.add(state.name());
@@ -204,5 +214,26 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
                     .description("Jobs tracked here, by the state last published (not_seen: none yet)")
                     .tag("state", state).register(registry);
         }
+    }
+
+    /**
+     * {@code monitor_ams_breaker_open}: 1 while the AMS circuit breaker refuses calls (OPEN, FORCED_OPEN);
+     * {@code monitor_credentials_refused}: 1 once Entra ID refused the credentials and the monitor stopped
+     * taking work (until a restart). Either bean may be absent (then no series).
+     */
+    static void registerStateGauges(MeterRegistry registry, AmsApiHealthCheck ams, RefusedCredentialsStop credentials) {
+        if (ams != null) {
+            Gauge.builder("monitor.ams.breaker.open", ams, a -> isOpen(a.circuitState()) ? 1 : 0)
+                    .description("1 while the AMS circuit breaker refuses calls, else 0").register(registry);
+        }
+        if (credentials != null) {
+            Gauge.builder("monitor.credentials.refused", credentials, c -> c.hasStopped() ? 1 : 0)
+                    .description("1 once Entra ID refused the credentials: intake and checks stopped until a restart")
+                    .register(registry);
+        }
+    }
+
+    private static boolean isOpen(String circuitState) {
+        return "OPEN".equals(circuitState) || "FORCED_OPEN".equals(circuitState);
     }
 }

@@ -380,6 +380,11 @@ public class JobSchedule {
         return counts;
     }
 
+    /** The time between two checks of a job (monitor.poll.interval). */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
     /** The {@link #countByState()} key of jobs no check has seen a state of yet. */
     public static final String NOT_SEEN = "not_seen";
 

@@ -60,6 +60,26 @@ class ScheduleGaugesTest {
         assertEquals(0.0, meters.get("monitor.jobs.by.state").tag("state", "not_seen").gauge().value());
     }
 
+    @Test
+    void should_serve_the_poll_interval_the_partitions_restoring_and_the_breaker_state() {
+        MonitorMetrics.registerScheduleGauges(registry, schedule);
+        AmsApiHealthCheck ams = new AmsApiHealthCheck(new AmsCalls(java.time.Clock.systemUTC()), 3);
+        String[] circuit = {"CLOSED"};
+        ams.setCircuitState(() -> circuit[0]);
+        MonitorMetrics.registerStateGauges(registry, ams, null);
+        schedule.assigned(List.of(0, 1));
+        schedule.restored(0);
+
+        assertEquals(15.0, registry.get("monitor.poll.interval").gauge().value(), "seconds, for the lag alert");
+        assertEquals(1.0, registry.get("monitor.tracking.partitions.restoring").gauge().value());
+        assertEquals(0.0, registry.get("monitor.ams.breaker.open").gauge().value());
+        circuit[0] = "OPEN";
+        assertEquals(1.0, registry.get("monitor.ams.breaker.open").gauge().value());
+        circuit[0] = "HALF_OPEN";
+        assertEquals(0.0, registry.get("monitor.ams.breaker.open").gauge().value());
+        assertEquals(null, registry.find("monitor.credentials.refused").gauge(), "no series without the bean");
+    }
+
     private static String value(String scrape, String series) {
         return scrape.lines().filter(l -> l.startsWith(series + " ")).map(l -> l.substring(series.length() + 1))
                 .findFirst().orElse("missing");
