@@ -10,6 +10,7 @@ import io.github.amsjobmonitor.simulator.AmsSimulator;
 import io.github.amsjobmonitor.simulator.JobScenario;
 import io.github.amsjobmonitor.simulator.SimulatedJob;
 import io.github.amsjobmonitor.simulator.SimulatorSettings;
+import io.github.amsjobmonitor.testsupport.Closing;
 import io.github.amsjobmonitor.testsupport.KafkaTestClient;
 import io.github.amsjobmonitor.testsupport.MonitorProcess;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
@@ -31,12 +32,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Grafana dashboard and the Prometheus alert rules under deploy/ read only series that a running
  * monitor serves on /observe/metrics, with the type each expression needs (a counter for {@code _total},
- * a histogram for {@code _bucket}, a gauge otherwise) and the labels it matches or groups by.
+ * a histogram for {@code _bucket}, a gauge otherwise) and the labels it matches or groups by; and it
+ * answers the paths the Kubernetes probes and the ServiceMonitor ask for.
  */
 class DashboardAndAlertsTest {
 
@@ -51,11 +55,15 @@ class DashboardAndAlertsTest {
     private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*(\\w+)\\s*,\\s*(\\w+)\\s*\\)");
 
+    private static int port;
+    private static AmsSimulator simulator;
+    private static RunningMonitor monitor;
+
     @Test
     void should_find_every_series_and_label_of_the_dashboard_and_the_rules_in_a_running_monitors_metrics() throws Exception {
         Map<String, String> expressions = expressions();
         assertTrue(expressions.size() >= 12, "the dashboard's and the rules' expressions: " + expressions.keySet());
-        Scrape scrape = scrapeAfterAJobAndADeadLetter();
+        Scrape scrape = scrape();
 
         List<String> problems = new ArrayList<>();
         expressions.forEach((where, expression) -> problems.addAll(check(where, expression, scrape)));
@@ -147,33 +155,59 @@ class DashboardAndAlertsTest {
         return problems;
     }
 
-    private Scrape scrapeAfterAJobAndADeadLetter() throws Exception {
-        int port;
+    @BeforeAll
+    static void runAJobAndADeadLetterThroughAMonitor() throws Exception {
         try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
         String job = SimulatedJob.randomId();
         Topics topics = Topics.unique();
-        try (AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start();
-             KafkaTestClient kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers())) {
-            simulator.register(job, "finishes", JobScenario.FINISH, Duration.ofMillis(800));
-            Map<String, String> settings = RunningMonitor.settings(simulator, topics);
-            settings.put("camel.management.enabled", "true");
-            settings.put("camel.management.port", String.valueOf(port));
-            // metrics without credentials, as Prometheus reads them from a port only it reaches
-            settings.put("monitor.observe.details-without-authentication", "true");
-            try (RunningMonitor monitor = RunningMonitor.start(settings, topics)) {
-                kafka.send(topics.jobIds(), null, job);
-                kafka.send(topics.jobIds(), null, "not a job id");
-                assertEquals(1, kafka.consume(topics.finished(), 1, WAIT).size(), "the finished event");
-                assertEquals(1, kafka.consume(topics.deadLetter(), 1, WAIT).size(), "the dead letter");
-                HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/observe/metrics")).timeout(Duration.ofSeconds(30)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, metrics.statusCode(), metrics.body());
-                return Scrape.parse(metrics.body());
-            }
+        simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start();
+        simulator.register(job, "finishes", JobScenario.FINISH, Duration.ofMillis(800));
+        Map<String, String> settings = RunningMonitor.settings(simulator, topics);
+        settings.put("camel.management.enabled", "true");
+        settings.put("camel.management.port", String.valueOf(port));
+        // metrics without credentials, as Prometheus reads them from a port only it reaches
+        settings.put("monitor.observe.details-without-authentication", "true");
+        monitor = RunningMonitor.start(settings, topics);
+        try (KafkaTestClient kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers())) {
+            kafka.send(topics.jobIds(), null, job);
+            kafka.send(topics.jobIds(), null, "not a job id");
+            assertEquals(1, kafka.consume(topics.finished(), 1, WAIT).size(), "the finished event");
+            assertEquals(1, kafka.consume(topics.deadLetter(), 1, WAIT).size(), "the dead letter");
         }
+    }
+
+    @AfterAll
+    static void stop() {
+        Closing.closeAll(monitor, simulator);
+    }
+
+    @Test
+    void should_answer_the_paths_the_kubernetes_probes_and_the_service_monitor_ask_for() throws Exception {
+        KubernetesManifestsTest.read();
+        JsonNode container = KubernetesManifestsTest.deployment().path("spec").path("template").path("spec").path("containers").get(0);
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            String path = container.path(probe).path("httpGet").path("path").asText();
+            HttpResponse<String> answer = get(path);
+            assertEquals(200, answer.statusCode(), probe + " " + path + ": " + answer.body());
+        }
+        String metricsPath = new YAMLMapper().readTree(MonitorProcess.projectRoot().resolve("deploy/kubernetes/servicemonitor.yaml").toFile())
+                .path("spec").path("endpoints").get(0).path("path").asText();
+        HttpResponse<String> metrics = get(metricsPath);
+        assertEquals(200, metrics.statusCode(), metricsPath);
+        assertTrue(metrics.body().contains("# TYPE monitor_jobs_tracked gauge"), metricsPath + " serves Prometheus text");
+    }
+
+    private static Scrape scrape() throws Exception {
+        HttpResponse<String> metrics = get("/observe/metrics");
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        return Scrape.parse(metrics.body());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Prometheus text: the type of each family, and the labels of each sample. */
