@@ -1,6 +1,5 @@
 package io.github.amsjobmonitor.observe;
 
-import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
 import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.events.KafkaHeaderFilter;
 import io.github.amsjobmonitor.tracking.Observation;
@@ -10,9 +9,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import io.github.amsjobmonitor.ams.JobState;
 import java.util.concurrent.TimeUnit;
 import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,6 +22,11 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
+// check lag, jobs by state, breaker, credentials (registerScheduleGauges, registerStateGauges)
+import io.github.amsjobmonitor.ams.JobState;
+import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The monitor's own Prometheus series, counted from Camel's "exchange sent" events, so the routes
@@ -83,6 +84,9 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
             // camel.metrics.enabled=false: count anyway, nobody reads it
             registry = new SimpleMeterRegistry();
         }
+        registerScheduleGauges(registry, schedule);
+        registerStateGauges(registry, camelContext.getRegistry().lookupByNameAndType("amsApiHealthCheck", AmsApiHealthCheck.class),
+                camelContext.getRegistry().lookupByNameAndType("refusedCredentialsStop", RefusedCredentialsStop.class));
         amsRequestTime = Timer.builder("monitor.ams.request")
                 .description("Time of AMS REST requests, answered or not")
                 .serviceLevelObjectives(AMS_BUCKETS)
@@ -96,9 +100,6 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         Gauge.builder("monitor.jobs.tracked", schedule, JobSchedule::size)
                 .description("Jobs this instance tracks now (in memory: its share of the tracking topic)")
                 .register(registry);
-        registerScheduleGauges(registry, schedule);
-        registerStateGauges(registry, camelContext.getRegistry().lookupByNameAndType("amsApiHealthCheck", AmsApiHealthCheck.class),
-                camelContext.getRegistry().lookupByNameAndType("refusedCredentialsStop", RefusedCredentialsStop.class));
     }
 
     @Override

@@ -29,11 +29,10 @@ class ScheduleGaugesTest {
         schedule.restored(0);
         for (int i = 0; i < 2; i++) {
             String id = "nb:jid:UUID:" + UUID.randomUUID();
-            schedule.apply(0, id, TrackedJob.requested(id, Map.of(), "2026-11-26T14:00:00Z", null));
+            schedule.apply(0, id, requested(id));
         }
         String processing = "nb:jid:UUID:" + UUID.randomUUID();
-        schedule.apply(0, processing, TrackedJob.requested(processing, Map.of(), "2026-11-26T14:00:00Z", null)
-                .seen("encode", "Processing", "2026-11-26T14:00:01Z"));
+        schedule.apply(0, processing, requested(processing).seen("encode", "Processing", "2026-11-26T14:00:01Z"));
         nanos.addAndGet(Duration.ofMillis(2500).toNanos());
 
         String text = registry.scrape();
@@ -52,7 +51,7 @@ class ScheduleGaugesTest {
         schedule.assigned(List.of(0));
         schedule.restored(0);
         String id = "nb:jid:UUID:" + UUID.randomUUID();
-        schedule.apply(0, id, TrackedJob.requested(id, Map.of(), "2026-11-26T14:00:00Z", null));
+        schedule.apply(0, id, requested(id));
         nanos.addAndGet(Duration.ofSeconds(4).toNanos());
         assertEquals(4.0, meters.get("monitor.checks.lag").gauge().value());
         schedule.stopped(id);
@@ -78,6 +77,10 @@ class ScheduleGaugesTest {
         circuit[0] = "HALF_OPEN";
         assertEquals(0.0, registry.get("monitor.ams.breaker.open").gauge().value());
         assertEquals(null, registry.find("monitor.credentials.refused").gauge(), "no series without the bean");
+    }
+
+    private static TrackedJob requested(String id) {
+        return TrackedJob.requested(id, Map.of(), "2026-11-26T14:00:00Z", null);
     }
 
     private static String value(String scrape, String series) {

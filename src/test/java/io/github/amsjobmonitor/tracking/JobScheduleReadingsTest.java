@@ -20,8 +20,16 @@ class JobScheduleReadingsTest {
 
     private String track() {
         String id = "nb:jid:UUID:" + UUID.randomUUID();
-        schedule.apply(0, id, TrackedJob.requested(id, Map.of(), "2026-11-26T14:00:00Z", null));
+        schedule.apply(0, id, requested(id));
         return id;
+    }
+
+    private static TrackedJob requested(String id) {
+        return TrackedJob.requested(id, Map.of(), "2026-11-26T14:00:00Z", null);
+    }
+
+    private static TrackedJob seen(TrackedJob job, String state) {
+        return job.seen("encode", state, "2026-11-26T14:00:01Z");
     }
 
     private void advance(Duration by) {
@@ -44,7 +52,7 @@ class JobScheduleReadingsTest {
         List<TrackedJob> batch = schedule.takeDue().get(0);
         advance(INTERVAL.minusSeconds(1));
         assertEquals(0, lagMillis(), "jobs in their check are not waiting");
-        batch.forEach(job -> schedule.checked(job.seen("encode", "Processing", "2026-11-26T14:00:01Z")));
+        batch.forEach(job -> schedule.checked(seen(job, "Processing")));
         advance(Duration.ofSeconds(14));
         assertEquals(0, lagMillis(), "the next checks are due in the future");
     }
@@ -98,14 +106,13 @@ class JobScheduleReadingsTest {
             track();
         }
         String other = "nb:jid:UUID:" + UUID.randomUUID();
-        schedule.apply(1, other, TrackedJob.requested(other, Map.of(), "2026-11-26T14:00:00Z", null)
-                .seen("encode", "Queued", "2026-11-26T14:00:01Z"));
+        schedule.apply(1, other, seen(requested(other), "Queued"));
         assertEquals(Map.of(JobSchedule.NOT_SEEN, 3, "Queued", 1), schedule.countByState(),
                 "a partition still restoring counts: its jobs are held here");
         advance(WINDOW);
         List<TrackedJob> batch = schedule.takeDue().get(0);
-        schedule.checked(batch.get(0).seen("encode", "Processing", "2026-11-26T14:00:02Z"));
-        schedule.checked(batch.get(1).seen("encode", "Scheduled", "2026-11-26T14:00:02Z"));
+        schedule.checked(seen(batch.get(0), "Processing"));
+        schedule.checked(seen(batch.get(1), "Scheduled"));
         schedule.stopped(batch.get(2).jobId());
         assertEquals(Map.of("Processing", 1, "Scheduled", 1, "Queued", 1), schedule.countByState());
     }
