@@ -7,9 +7,10 @@ import io.github.amsjobmonitor.tracking.TrackedJob;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class ScheduleGaugesTest {
             schedule.apply(0, id, requested(id));
         }
         String processing = "nb:jid:UUID:" + UUID.randomUUID();
-        schedule.apply(0, processing, requested(processing).seen("encode", "Processing", "2026-11-26T14:00:01Z"));
+        schedule.apply(0, processing, record(processing, "Processing"));
         nanos.addAndGet(Duration.ofMillis(2500).toNanos());
 
         String text = registry.scrape();
@@ -79,8 +80,16 @@ class ScheduleGaugesTest {
         assertEquals(null, registry.find("monitor.credentials.refused").gauge(), "no series without the bean");
     }
 
-    private static TrackedJob requested(String id) {
-        return TrackedJob.requested(id, Map.of(), "2026-11-26T14:00:00Z", null);
+    private TrackedJob requested(String id) {
+        return record(id, null);
+    }
+
+    /** A record of the tracking topic (state null: a request from intake), read as the schedule reads one. */
+    private TrackedJob record(String id, String state) {
+        String json = "{\"jobId\":\"" + id + "\",\"trackedSince\":\"2026-11-26T14:00:00Z\""
+                + (state == null ? ",\"origin\":\"intake\"}"
+                : ",\"jobName\":\"encode\",\"lastState\":\"" + state + "\",\"lastStateAt\":\"2026-11-26T14:00:01Z\",\"origin\":\"check\"}");
+        return Objects.requireNonNull(schedule.read(json.getBytes(StandardCharsets.UTF_8)), json);
     }
 
     private static String value(String scrape, String series) {

@@ -2,9 +2,11 @@ package io.github.amsjobmonitor.tracking;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -24,12 +26,20 @@ class JobScheduleReadingsTest {
         return id;
     }
 
-    private static TrackedJob requested(String id) {
-        return TrackedJob.requested(id, Map.of(), "2026-11-26T14:00:00Z", null);
+    private TrackedJob requested(String id) {
+        return record(id, null);
     }
 
-    private static TrackedJob seen(TrackedJob job, String state) {
-        return job.seen("encode", state, "2026-11-26T14:00:01Z");
+    private TrackedJob seen(TrackedJob job, String state) {
+        return record(job.jobId(), state);
+    }
+
+    /** A record of the tracking topic (state null: a request from intake), read as the schedule reads one. */
+    private TrackedJob record(String id, String state) {
+        String json = "{\"jobId\":\"" + id + "\",\"trackedSince\":\"2026-11-26T14:00:00Z\""
+                + (state == null ? ",\"origin\":\"intake\"}"
+                : ",\"jobName\":\"encode\",\"lastState\":\"" + state + "\",\"lastStateAt\":\"2026-11-26T14:00:01Z\",\"origin\":\"check\"}");
+        return Objects.requireNonNull(schedule.read(json.getBytes(StandardCharsets.UTF_8)), json);
     }
 
     private void advance(Duration by) {
