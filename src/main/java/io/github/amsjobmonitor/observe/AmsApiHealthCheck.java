@@ -64,4 +64,10 @@ public class AmsApiHealthCheck extends AbstractHealthCheck {
             builder.up();
         }
     }
+
+    /** The AMS circuit breaker's state now (CLOSED, OPEN, HALF_OPEN...), null when there is none: for the metrics. */
+    public String circuitState() {
+        Supplier<String> circuit = circuitState;
+        return circuit == null ? null : circuit.get();
+    }
 }

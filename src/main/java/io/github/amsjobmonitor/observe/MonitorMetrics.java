@@ -27,6 +27,11 @@ import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
+// check lag, jobs by state, breaker, credentials (registerScheduleGauges, registerStateGauges)
+import io.github.amsjobmonitor.ams.JobState;
+import io.github.amsjobmonitor.auth.RefusedCredentialsStop;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The monitor's own Prometheus series, counted from Camel's "exchange sent" events, so the routes
@@ -88,6 +93,9 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
             // camel.metrics.enabled=false: count anyway, nobody reads it
             registry = new SimpleMeterRegistry();
         }
+        registerScheduleGauges(registry, schedule);
+        registerStateGauges(registry, camelContext.getRegistry().lookupByNameAndType("amsApiHealthCheck", AmsApiHealthCheck.class),
+                camelContext.getRegistry().lookupByNameAndType("refusedCredentialsStop", RefusedCredentialsStop.class));
         amsRequestTime = Timer.builder("monitor.ams.request")
                 .description("Time of AMS REST requests, answered or not")
                 .serviceLevelObjectives(AMS_BUCKETS)
@@ -198,5 +206,55 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
             return observation.state().name();
         }
         return observation.found() ? "unknown" : "not_found";
+    }
+
+    /**
+     * {@code monitor_checks_lag_seconds}: how late the most overdue due check is (0 when none is), the
+     * first thing to look at when AMS slows down; {@code monitor_jobs_by_state{state}}: the jobs tracked
+     * here by the state last published ({@code not_seen} before the first). Read at each scrape.
+     */
+    static void registerScheduleGauges(MeterRegistry registry, JobSchedule schedule) {
+        Gauge.builder("monitor.checks.lag", schedule, s -> s.oldestOverdueNanos() / 1e9)
+                .description("How long the most overdue job has been waiting past its due check (0: none is)")
+                .baseUnit("seconds").register(registry);
+        // for alert rules: lag against the interval, and a restore that takes too long
+        Gauge.builder("monitor.poll.interval", schedule, s -> s.intervalNanos() / 1e9)
+                .description("monitor.poll.interval: the time between two checks of a job").baseUnit("seconds")
+                .register(registry);
+        Gauge.builder("monitor.tracking.partitions.restoring", schedule, JobSchedule::partitionsRestoring)
+                .description("Partitions of the tracking topic this instance is still restoring (their jobs wait)")
+                .register(registry);
+        List<String> states = new ArrayList<>();
+        for (JobState state : JobState.values()) {
+            states.add(state.name());
+        }
+        states.add(JobSchedule.NOT_SEEN);
+        for (String state : states) {
+            // one pass over the jobs per state and scrape: a few ms at 100,000 jobs, every scrape interval
+            Gauge.builder("monitor.jobs.by.state", schedule, s -> s.countByState().getOrDefault(state, 0))
+                    .description("Jobs tracked here, by the state last published (not_seen: none yet)")
+                    .tag("state", state).register(registry);
+        }
+    }
+
+    /**
+     * {@code monitor_ams_breaker_open}: 1 while the AMS circuit breaker refuses calls (OPEN, FORCED_OPEN);
+     * {@code monitor_credentials_refused}: 1 once Entra ID refused the credentials and the monitor stopped
+     * taking work (until a restart). Either bean may be absent (then no series).
+     */
+    static void registerStateGauges(MeterRegistry registry, AmsApiHealthCheck ams, RefusedCredentialsStop credentials) {
+        if (ams != null) {
+            Gauge.builder("monitor.ams.breaker.open", ams, a -> isOpen(a.circuitState()) ? 1 : 0)
+                    .description("1 while the AMS circuit breaker refuses calls, else 0").register(registry);
+        }
+        if (credentials != null) {
+            Gauge.builder("monitor.credentials.refused", credentials, c -> c.hasStopped() ? 1 : 0)
+                    .description("1 once Entra ID refused the credentials: intake and checks stopped until a restart")
+                    .register(registry);
+        }
+    }
+
+    private static boolean isOpen(String circuitState) {
+        return "OPEN".equals(circuitState) || "FORCED_OPEN".equals(circuitState);
     }
 }

@@ -73,12 +73,20 @@ public final class RouteReloadGuard implements ResourceReload {
         }
         HealthCheckHelper.getHealthCheckRegistry(context).register(status);
         context.getRegistry().bind("routeReloadStatus", status);
-        strategy.setResourceReload(new RouteReloadGuard(context, Path.of(strategy.getFolder()),
-                strategy.getResourceReload(), status));
+        Path folder = Path.of(strategy.getFolder());
+        RouteReloadGuard guard = new RouteReloadGuard(context, folder, strategy.getResourceReload(), status);
+        strategy.setResourceReload(guard);
+        // a folder mounted from a ConfigMap changes in a way Camel's watcher does not see
+        try {
+            context.addService(new ConfigMapSwapWatch(context, folder, guard), true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot watch " + folder + " for ConfigMap changes", e);
+        }
     }
 
     @Override
-    public void onReload(String name, Resource resource) throws Exception {
+    public synchronized void onReload(String name, Resource resource) throws Exception {
+        // synchronized: Camel's watcher and the ConfigMap watch may hand over changes at the same time
         if (!resource.getLocation().endsWith(RouteCheck.ROUTE_FILE_SUFFIX)) {
             camelReload.onReload(name, resource);
             return;

@@ -323,6 +323,46 @@ public class JobSchedule {
         return inFlight.size();
     }
 
+    // --- read by the metrics (observe/MonitorMetrics) ---
+
+    /**
+     * How late the most overdue job waiting for its check is, on the schedule's clock: 0 when no job
+     * is past its due time. Jobs in a check, or of a partition still restoring, wait for nothing here.
+     */
+    public synchronized long oldestOverdueNanos() {
+        long oldest = Math.min(earliestDue(firstChecks), earliestDue(waiting));
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, nanoClock.getAsLong() - oldest);
+    }
+
+    /**
+     * The jobs tracked here by the state last published for them; {@link #NOT_SEEN} for those whose
+     * state is not known yet. One pass over the jobs: meant for a scrape, not for every check.
+     */
+    public synchronized Map<String, Integer> countByState() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (Entry entry : jobs.values()) {
+            String state = entry.job.lastState();
+            counts.merge(state == null ? NOT_SEEN : state, 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** The time between two checks of a job (monitor.poll.interval). */
+    public long intervalNanos() {
+        return intervalNanos;
+    }
+
+    /** The {@link #countByState()} key of jobs no check has seen a state of yet. */
+    public static final String NOT_SEEN = "not_seen";
+
+    private static long earliestDue(PriorityQueue<Slot> queue) {
+        // slots that takeDue would skip (job rescheduled or gone) are dropped: the head is then a real due time
+        while (!queue.isEmpty() && !queue.peek().isCurrent()) {
+            queue.poll();
+        }
+        return queue.isEmpty() ? Long.MAX_VALUE : queue.peek().dueAt();
+    }
+
     private void dueAgain(Entry entry) {
         entry.checks++;
         // a check that ended after it was given up for lost: the job is waiting already
