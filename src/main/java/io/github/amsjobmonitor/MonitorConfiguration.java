@@ -170,8 +170,9 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
-    public JobRequestParser jobRequestParser() {
-        return new JobRequestParser();
+    public JobRequestParser jobRequestParser(@PropertyInject(value = "monitor.intake.max-correlation-bytes",
+            defaultValue = "" + JobRequestParser.DEFAULT_MAX_CORRELATION_BYTES) String maxCorrelationBytes) {
+        return new JobRequestParser(count("monitor.intake.max-correlation-bytes", maxCorrelationBytes, 0));
     }
 
     @BindToRegistry
@@ -324,6 +325,19 @@ public class MonitorConfiguration implements CamelConfiguration {
         } catch (RuntimeException e) {
             throw new InvalidSettingException(key, key + " is '" + text + "'; expected a duration such as 500ms, 15s, 2m or 48h");
         }
+    }
+
+    /** The setting {@code key} as a whole number of at least {@code least}; anything else stops the start naming the key. */
+    static int count(String key, String text, int least) {
+        try {
+            int value = Integer.parseInt(text == null ? "" : text.strip());
+            if (value >= least) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new InvalidSettingException(key, key + " is '" + text + "'; expected a whole number of at least " + least);
     }
 
     /** The setting {@code key} as a positive number of bytes: {@code 4194304}, {@code 64KiB} or {@code 4MiB}. */

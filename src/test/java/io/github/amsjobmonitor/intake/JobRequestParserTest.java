@@ -90,4 +90,52 @@ class JobRequestParserTest {
         assertEquals("correlationData must be a JSON object of strings; field 'a\\r\\nWARN forged\\u2028x' is not a string.",
                 e.getReason());
     }
+
+    @Test
+    void should_reject_correlation_data_beyond_the_cap_as_correlation_data_too_large() {
+        JobRequestParser capped = new JobRequestParser(100);
+        // {"k":"<v>"}: 8 bytes of JSON around the value, plus 64 for the entry
+        byte[] fits = json(Map.of("k", "x".repeat(100 - 8 - 64)));
+        byte[] oneMore = json(Map.of("k", "x".repeat(100 - 8 - 64 + 1)));
+
+        assertEquals(Map.of("k", "x".repeat(28)), capped.parse(fits).correlationData());
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> capped.parse(oneMore));
+        assertEquals(JobRequestParser.CORRELATION_DATA_TOO_LARGE, e.getCode());
+        assertEquals("correlationData counts 101 bytes (its JSON text in UTF-8 plus 64 per entry); at most 100 are kept per job"
+                + " (monitor.intake.max-correlation-bytes).", e.getReason());
+    }
+
+    @Test
+    void should_count_many_tiny_entries_by_what_they_cost_in_memory_not_by_their_text() {
+        Map<String, String> tiny = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+            tiny.put(Integer.toString(i, 36), "");
+        }
+        // about 2,400 bytes of JSON, well under 4096, but 300 entries cost ~26 KB of heap
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> parser.parse(json(tiny)));
+        assertEquals(JobRequestParser.CORRELATION_DATA_TOO_LARGE, e.getCode());
+    }
+
+    @Test
+    void should_count_multi_byte_text_by_its_utf8_bytes() {
+        JobRequestParser capped = new JobRequestParser(8 + 64 + 20);
+        assertEquals(Map.of("k", "\u00e9".repeat(10)), capped.parse(json(Map.of("k", "\u00e9".repeat(10)))).correlationData());
+        assertThrows(RejectedInputException.class, () -> capped.parse(json(Map.of("k", "\u00e9".repeat(11)))));
+    }
+
+    @Test
+    void should_take_no_correlation_data_at_all_with_a_cap_of_zero() {
+        JobRequestParser none = new JobRequestParser(0);
+        assertEquals(new JobRequest(ID, Map.of()), none.parse(json(Map.of())));
+        assertThrows(RejectedInputException.class, () -> none.parse(json(Map.of("k", "v"))));
+    }
+
+    private static byte[] json(Map<String, String> correlationData) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writeValueAsBytes(Map.of("jobId", ID, "correlationData", correlationData));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
