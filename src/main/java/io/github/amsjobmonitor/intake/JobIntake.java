@@ -53,9 +53,8 @@ public class JobIntake {
             byte[] value = message.getBody(byte[].class);
             try {
                 JobRequest request = parser.parse(value);
-                String input = new String(value, java.nio.charset.StandardCharsets.UTF_8);
-                requests.add(TrackedJob.requested(request.jobId(), request.correlationData(), now,
-                        input.strip().equals(request.jobId()) ? null : input));
+                // not the record as it came: only what events need is kept (a dead letter rebuilds the request)
+                requests.add(TrackedJob.requested(request.jobId(), request.correlationData(), now, null));
             } catch (RejectedInputException e) {
                 rejected.add(new Rejected(message.getHeader(KafkaConstants.KEY, String.class), value, e.getCode(), e.getReason(), message.getHeader(KafkaConstants.TOPIC, String.class),
                         message.getHeader(KafkaConstants.PARTITION, Integer.class), message.getHeader(KafkaConstants.OFFSET, Long.class)));
