@@ -14,10 +14,12 @@ import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.auth.TokenUnavailableException;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.KafkaHeaderFilter;
+import io.github.amsjobmonitor.intake.IntakeCapacityPolicy;
 import io.github.amsjobmonitor.intake.JobIntake;
 import io.github.amsjobmonitor.intake.JobRequestParser;
 import io.github.amsjobmonitor.observe.AmsApiHealthCheck;
 import io.github.amsjobmonitor.observe.AmsCalls;
+import io.github.amsjobmonitor.observe.CapacityHealthCheck;
 import io.github.amsjobmonitor.observe.ManagementGuard;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
@@ -28,6 +30,7 @@ import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.JobTracker;
 import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
+import io.github.amsjobmonitor.tracking.TrackingCapacity;
 import io.github.amsjobmonitor.tracking.TrackingService;
 import io.github.amsjobmonitor.transport.LoopbackOrHttps;
 import java.time.Clock;
@@ -271,6 +274,46 @@ public class MonitorConfiguration implements CamelConfiguration {
         return new AmsApiHealthCheck(amsCalls, failures);
     }
 
+    // Capacity (monitor.tracking.max-jobs, see TrackingCapacity)
+
+    /** The most jobs this instance tracks; the default is sized from the heap (TrackingCapacity.defaultMaxJobs). */
+    @BindToRegistry
+    public TrackingCapacity trackingCapacity(
+            @BeanInject("jobSchedule") JobSchedule schedule,
+            @PropertyInject(value = "monitor.tracking.max-jobs", defaultValue = "") String maxJobs,
+            @PropertyInject(value = "monitor.intake.max-correlation-bytes",
+                    defaultValue = "" + JobRequestParser.DEFAULT_MAX_CORRELATION_BYTES) String maxCorrelationBytes) {
+        return once("trackingCapacity", () -> {
+            int max = maxJobs == null || maxJobs.isBlank()
+                    ? TrackingCapacity.defaultMaxJobs(Runtime.getRuntime().maxMemory(),
+                            count("monitor.intake.max-correlation-bytes", maxCorrelationBytes, 0))
+                    : count("monitor.tracking.max-jobs", maxJobs, 1);
+            LOG.info("This instance tracks at most {} jobs (monitor.tracking.max-jobs{})", max,
+                    maxJobs == null || maxJobs.isBlank() ? ", sized from the heap" : "");
+            return new TrackingCapacity(schedule, max);
+        });
+    }
+
+    /** Pauses intake while this instance is full (the intake route's routePolicy). */
+    @BindToRegistry
+    public IntakeCapacityPolicy intakeCapacity(
+            @BeanInject("jobSchedule") JobSchedule schedule,
+            @PropertyInject(value = "monitor.tracking.max-jobs", defaultValue = "") String maxJobs,
+            @PropertyInject(value = "monitor.intake.max-correlation-bytes",
+                    defaultValue = "" + JobRequestParser.DEFAULT_MAX_CORRELATION_BYTES) String maxCorrelationBytes) {
+        // the capacity made here, not injected: Camel may bind this method before trackingCapacity
+        return once("intakeCapacity", () -> new IntakeCapacityPolicy(trackingCapacity(schedule, maxJobs, maxCorrelationBytes)));
+    }
+
+    @BindToRegistry
+    public CapacityHealthCheck capacityHealthCheck(
+            @BeanInject("jobSchedule") JobSchedule schedule,
+            @PropertyInject(value = "monitor.tracking.max-jobs", defaultValue = "") String maxJobs,
+            @PropertyInject(value = "monitor.intake.max-correlation-bytes",
+                    defaultValue = "" + JobRequestParser.DEFAULT_MAX_CORRELATION_BYTES) String maxCorrelationBytes) {
+        return new CapacityHealthCheck(intakeCapacity(schedule, maxJobs, maxCorrelationBytes));
+    }
+
     @Override
     public void configure(CamelContext camelContext) {
         startTracking(camelContext);
@@ -301,8 +344,9 @@ public class MonitorConfiguration implements CamelConfiguration {
     /** Tracking starts with the context: topic, carried-over jobs, restore (see TrackingService). */
     private static void startTracking(CamelContext camelContext) {
         JobSchedule schedule = camelContext.getRegistry().lookupByNameAndType("jobSchedule", JobSchedule.class);
+        TrackingCapacity capacity = camelContext.getRegistry().lookupByNameAndType("trackingCapacity", TrackingCapacity.class);
         try {
-            camelContext.addService(new TrackingService(camelContext, schedule), true, true);
+            camelContext.addService(new TrackingService(camelContext, schedule, capacity), true, true);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start tracking", e);
         }

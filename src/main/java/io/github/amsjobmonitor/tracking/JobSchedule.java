@@ -331,6 +331,27 @@ public class JobSchedule {
         }
     }
 
+    // --- capacity (monitor.tracking.max-jobs, see TrackingCapacity) ---
+
+    /** Whether the job is tracked here now. */
+    public synchronized boolean tracks(String jobId) {
+        return jobId != null && jobs.containsKey(jobId);
+    }
+
+    /**
+     * A partition whose reading pauses before its restore reached the end (the rest did not fit,
+     * {@link TrackingCapacity}): the jobs read so far are checked now, and what is read later when
+     * room frees is applied as new records are.
+     */
+    public synchronized void restoredSoFar(int partition) {
+        restored(partition);
+    }
+
+    /** How many tracking partitions this instance owns (restored or not). */
+    public synchronized int partitionsOwned() {
+        return partitions.size();
+    }
+
     /** One tracked job; {@code dueAt} is Long.MIN_VALUE while it is in a check. */
     private static final class Entry {
         TrackedJob job;
