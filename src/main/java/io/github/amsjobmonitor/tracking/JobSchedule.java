@@ -347,9 +347,9 @@ public class JobSchedule {
         restored(partition);
     }
 
-    /** How many tracking partitions this instance owns (restored or not). */
-    public synchronized int partitionsOwned() {
-        return partitions.size();
+    /** The tracking partitions this instance owns (restored or not), in order. */
+    public synchronized List<Integer> partitionsOwned() {
+        return partitions.keySet().stream().sorted().toList();
     }
 
     /** One tracked job; {@code dueAt} is Long.MIN_VALUE while it is in a check. */
