@@ -125,6 +125,12 @@ class CapacityTest {
         HealthCheck.Result health = capacity.call();
         assertEquals(HealthCheck.State.UP, health.getState(), "a full instance is not a broken one");
         assertTrue(health.getMessage().orElse("").startsWith("intake paused"), health.getMessage().orElse(""));
+        var readiness = org.apache.camel.health.HealthCheckHelper.invokeReadiness(monitor.context());
+        List<String> checked = readiness.stream().map(r -> r.getCheck().getId()).toList();
+        assertTrue(checked.containsAll(List.of("route:intake", "consumer:intake", "capacity")), checked.toString());
+        List<String> notReady = readiness.stream()
+                .filter(r -> r.getState() != HealthCheck.State.UP).map(r -> r.getCheck().getId() + " " + r.getState()).toList();
+        assertEquals(List.of(), notReady, "readiness stays UP while intake is paused, its route and its Kafka consumer included");
 
         // the jobs end: room frees, intake resumes, and every job reaches its final event
         clock.advance(STEP.multipliedBy(4));
