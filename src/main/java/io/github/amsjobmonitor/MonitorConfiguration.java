@@ -175,7 +175,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     @BindToRegistry
     public JobRequestParser jobRequestParser(@PropertyInject(value = "monitor.intake.max-correlation-bytes",
             defaultValue = "" + JobRequestParser.DEFAULT_MAX_CORRELATION_BYTES) String maxCorrelationBytes) {
-        return new JobRequestParser(count("monitor.intake.max-correlation-bytes", maxCorrelationBytes, 0));
+        return new JobRequestParser(correlationBytes(maxCorrelationBytes));
     }
 
     @BindToRegistry
@@ -285,8 +285,7 @@ public class MonitorConfiguration implements CamelConfiguration {
                     defaultValue = "" + JobRequestParser.DEFAULT_MAX_CORRELATION_BYTES) String maxCorrelationBytes) {
         return once("trackingCapacity", () -> {
             int max = maxJobs == null || maxJobs.isBlank()
-                    ? TrackingCapacity.defaultMaxJobs(Runtime.getRuntime().maxMemory(),
-                            count("monitor.intake.max-correlation-bytes", maxCorrelationBytes, 0))
+                    ? TrackingCapacity.defaultMaxJobs(Runtime.getRuntime().maxMemory(), correlationBytes(maxCorrelationBytes))
                     : count("monitor.tracking.max-jobs", maxJobs, 1);
             LOG.info("This instance tracks at most {} jobs (monitor.tracking.max-jobs{})", max,
                     maxJobs == null || maxJobs.isBlank() ? ", sized from the heap" : "");
@@ -369,6 +368,16 @@ public class MonitorConfiguration implements CamelConfiguration {
         } catch (RuntimeException e) {
             throw new InvalidSettingException(key, key + " is '" + text + "'; expected a duration such as 500ms, 15s, 2m or 48h");
         }
+    }
+
+    /** monitor.intake.max-correlation-bytes: a size like every size setting (4096, 4KiB). */
+    static int correlationBytes(String text) {
+        long value = bytes("monitor.intake.max-correlation-bytes", text);
+        if (value > JobRequestParser.MAX_BYTES) {
+            throw new InvalidSettingException("monitor.intake.max-correlation-bytes", "monitor.intake.max-correlation-bytes is '"
+                    + text + "'; a job request is at most " + JobRequestParser.MAX_BYTES + " bytes");
+        }
+        return (int) value;
     }
 
     /** The setting {@code key} as a whole number of at least {@code least}; anything else stops the start naming the key. */

@@ -13,7 +13,10 @@ class CapacitySettingsTest {
         InvalidSettingException zero = assertThrows(InvalidSettingException.class,
                 () -> MonitorConfiguration.count("monitor.tracking.max-jobs", "0", 1));
         assertEquals("monitor.tracking.max-jobs is '0'; expected a whole number of at least 1", zero.getMessage());
-        assertThrows(InvalidSettingException.class, () -> MonitorConfiguration.count("monitor.intake.max-correlation-bytes", "4KiB", 0));
-        assertEquals(4096, MonitorConfiguration.count("monitor.intake.max-correlation-bytes", " 4096 ", 0));
+        assertThrows(InvalidSettingException.class, () -> MonitorConfiguration.count("monitor.tracking.max-jobs", "many", 1));
+        assertEquals(20, MonitorConfiguration.count("monitor.tracking.max-jobs", " 20 ", 1));
+        // a size like every other size setting
+        assertEquals(4096, MonitorConfiguration.correlationBytes("4KiB"));
+        assertThrows(InvalidSettingException.class, () -> MonitorConfiguration.correlationBytes("65MiB"));
     }
 }

@@ -32,7 +32,7 @@ public class JobRequestParser {
     static final int ENTRY_OVERHEAD_BYTES = 64;
 
     /** Larger records are not job requests; refusing them early keeps a bad producer from costing memory. */
-    static final int MAX_BYTES = 64 * 1024;
+    public static final int MAX_BYTES = 64 * 1024;
 
     private final ObjectMapper json = new ObjectMapper();
     private final int maxCorrelationBytes;
