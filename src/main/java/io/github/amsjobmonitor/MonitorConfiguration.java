@@ -277,7 +277,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     // Capacity (monitor.tracking.max-jobs, see TrackingCapacity)
 
     /** The most jobs this instance tracks; the default is sized from the heap (TrackingCapacity.defaultMaxJobs). */
-    @BindToRegistry
+    @BindToRegistry("trackingCapacity")
     public TrackingCapacity trackingCapacity(
             @BeanInject("jobSchedule") JobSchedule schedule,
             @PropertyInject(value = "monitor.tracking.max-jobs", defaultValue = "") String maxJobs,
@@ -294,7 +294,7 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     /** Pauses intake while this instance is full (the intake route's routePolicy). */
-    @BindToRegistry
+    @BindToRegistry("intakeCapacity")
     public IntakeCapacityPolicy intakeCapacity(
             @BeanInject("jobSchedule") JobSchedule schedule,
             @PropertyInject(value = "monitor.tracking.max-jobs", defaultValue = "") String maxJobs,
@@ -304,7 +304,7 @@ public class MonitorConfiguration implements CamelConfiguration {
         return once("intakeCapacity", () -> new IntakeCapacityPolicy(trackingCapacity(schedule, maxJobs, maxCorrelationBytes)));
     }
 
-    @BindToRegistry
+    @BindToRegistry("capacityHealthCheck")
     public CapacityHealthCheck capacityHealthCheck(
             @BeanInject("jobSchedule") JobSchedule schedule,
             @PropertyInject(value = "monitor.tracking.max-jobs", defaultValue = "") String maxJobs,

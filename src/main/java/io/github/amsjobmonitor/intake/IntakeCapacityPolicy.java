@@ -35,6 +35,7 @@ public class IntakeCapacityPolicy extends RoutePolicySupport {
     private final TrackingCapacity capacity;
     private final int resumeBelow;
     private Consumer consumer; // guarded by this
+    private Route route; // guarded by this
     private boolean paused; // guarded by this
     private long pauses; // guarded by this
     private ScheduledExecutorService reviews;
@@ -49,6 +50,7 @@ public class IntakeCapacityPolicy extends RoutePolicySupport {
     public synchronized void onStart(Route route) {
         // a route reload makes a new consumer, which starts unpaused
         consumer = route.getConsumer();
+        this.route = route;
         paused = false;
         CamelContext context = route.getCamelContext();
         if (reviews == null) {
@@ -61,6 +63,7 @@ public class IntakeCapacityPolicy extends RoutePolicySupport {
     @Override
     public synchronized void onStop(Route route) {
         consumer = null;
+        this.route = null;
         paused = false;
     }
 
@@ -72,7 +75,8 @@ public class IntakeCapacityPolicy extends RoutePolicySupport {
 
     /** Pauses intake when the instance is full, resumes it once it has room again. */
     synchronized void review() {
-        if (consumer == null) {
+        if (consumer == null || !route.getCamelContext().getRouteController().getRouteStatus(route.getRouteId()).isStarted()) {
+            // the whole route was suspended by something else (refused credentials): neither pause nor resume under it
             return;
         }
         try {

@@ -123,4 +123,16 @@ class IntakeCapacityPolicyTest {
                 result.getMessage().orElse(""));
         assertEquals(true, result.getDetails().get("intake.paused"));
     }
+
+    @Test
+    void should_not_resume_intake_under_a_route_that_something_else_suspended() throws Exception {
+        track(MAX);
+        policy.review();
+        context.getRouteController().suspendRoute("intake");
+        end(MAX);
+
+        policy.review();
+
+        assertTrue(ServiceHelper.isSuspended(consumer), "the route stays as the other suspended it");
+    }
 }
