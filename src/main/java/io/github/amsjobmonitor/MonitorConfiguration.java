@@ -15,10 +15,12 @@ import io.github.amsjobmonitor.auth.TokenProvider;
 import io.github.amsjobmonitor.auth.TokenUnavailableException;
 import io.github.amsjobmonitor.events.JobEvents;
 import io.github.amsjobmonitor.events.KafkaHeaderFilter;
+import io.github.amsjobmonitor.intake.IntakeCapacityPolicy;
 import io.github.amsjobmonitor.intake.JobIntake;
 import io.github.amsjobmonitor.intake.JobRequestParser;
 import io.github.amsjobmonitor.observe.AmsApiHealthCheck;
 import io.github.amsjobmonitor.observe.AmsCalls;
+import io.github.amsjobmonitor.observe.CapacityHealthCheck;
 import io.github.amsjobmonitor.observe.ManagementGuard;
 import io.github.amsjobmonitor.observe.EntraTokenHealthCheck;
 import io.github.amsjobmonitor.observe.MonitorMetrics;
@@ -31,6 +33,7 @@ import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.JobTracker;
 import io.github.amsjobmonitor.tracking.ProgressPolicy;
 import io.github.amsjobmonitor.tracking.ProgressReads;
+import io.github.amsjobmonitor.tracking.TrackingCapacity;
 import io.github.amsjobmonitor.tracking.TrackingService;
 import io.github.amsjobmonitor.tracking.UnchangedChecks;
 import io.github.amsjobmonitor.transport.LoopbackOrHttps;
@@ -178,9 +181,8 @@ public class MonitorConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("jobRequestParser")
-    public JobRequestParser jobRequestParser(
-            @PropertyInject("monitor.intake.max-correlation-bytes") String maxCorrelationBytes) {
-        return new JobRequestParser(bytes("monitor.intake.max-correlation-bytes", maxCorrelationBytes));
+    public JobRequestParser jobRequestParser(@PropertyInject("monitor.intake.max-correlation-bytes") String maxCorrelationBytes) {
+        return new JobRequestParser(correlationBytes(maxCorrelationBytes));
     }
 
     /**
@@ -360,6 +362,42 @@ public class MonitorConfiguration implements CamelConfiguration {
         return once("unchangedChecks", () -> new UnchangedChecks(schedule, progressEnabled, progressReads));
     }
 
+    // Capacity (monitor.tracking.max-jobs, see TrackingCapacity)
+
+    /** The most jobs this instance tracks; the default is sized from the heap (TrackingCapacity.defaultMaxJobs). */
+    @BindToRegistry("trackingCapacity")
+    public TrackingCapacity trackingCapacity(
+            @BeanInject("jobSchedule") JobSchedule schedule,
+            @PropertyInject("monitor.tracking.max-jobs") String maxJobs,
+            @PropertyInject("monitor.intake.max-correlation-bytes") String maxCorrelationBytes) {
+        return once("trackingCapacity", () -> {
+            int max = maxJobs == null || maxJobs.isBlank()
+                    ? TrackingCapacity.defaultMaxJobs(Runtime.getRuntime().maxMemory(), correlationBytes(maxCorrelationBytes))
+                    : count("monitor.tracking.max-jobs", maxJobs, 1);
+            LOG.info("This instance tracks at most {} jobs (monitor.tracking.max-jobs{})", max,
+                    maxJobs == null || maxJobs.isBlank() ? ", sized from the heap" : "");
+            return new TrackingCapacity(schedule, max);
+        });
+    }
+
+    /** Pauses intake while this instance is full (the intake route's routePolicy). */
+    @BindToRegistry("intakeCapacity")
+    public IntakeCapacityPolicy intakeCapacity(
+            @BeanInject("jobSchedule") JobSchedule schedule,
+            @PropertyInject("monitor.tracking.max-jobs") String maxJobs,
+            @PropertyInject("monitor.intake.max-correlation-bytes") String maxCorrelationBytes) {
+        // the capacity made here, not injected: Camel may bind this method before trackingCapacity
+        return once("intakeCapacity", () -> new IntakeCapacityPolicy(trackingCapacity(schedule, maxJobs, maxCorrelationBytes)));
+    }
+
+    @BindToRegistry("capacityHealthCheck")
+    public CapacityHealthCheck capacityHealthCheck(
+            @BeanInject("jobSchedule") JobSchedule schedule,
+            @PropertyInject("monitor.tracking.max-jobs") String maxJobs,
+            @PropertyInject("monitor.intake.max-correlation-bytes") String maxCorrelationBytes) {
+        return new CapacityHealthCheck(intakeCapacity(schedule, maxJobs, maxCorrelationBytes));
+    }
+
     @Override
     public void configure(CamelContext camelContext) {
         // unauthenticated health answers say UP/DOWN and name checks, no more, from the port's first answer (contract, "Trust")
@@ -392,8 +430,9 @@ public class MonitorConfiguration implements CamelConfiguration {
     /** Tracking starts with the context: topic, carried-over jobs, restore (see TrackingService). */
     private static void startTracking(CamelContext camelContext) {
         JobSchedule schedule = camelContext.getRegistry().lookupByNameAndType("jobSchedule", JobSchedule.class);
+        TrackingCapacity capacity = camelContext.getRegistry().lookupByNameAndType("trackingCapacity", TrackingCapacity.class);
         try {
-            camelContext.addService(new TrackingService(camelContext, schedule), true, true);
+            camelContext.addService(new TrackingService(camelContext, schedule, capacity), true, true);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start tracking", e);
         }
@@ -416,6 +455,29 @@ public class MonitorConfiguration implements CamelConfiguration {
         } catch (RuntimeException e) {
             throw new InvalidSettingException(key, key + " is '" + text + "'; expected a duration such as 500ms, 15s, 2m or 48h");
         }
+    }
+
+    /** monitor.intake.max-correlation-bytes: a size like every size setting (4096, 4KiB). */
+    static int correlationBytes(String text) {
+        long value = bytes("monitor.intake.max-correlation-bytes", text);
+        if (value > JobRequestParser.MAX_BYTES) {
+            throw new InvalidSettingException("monitor.intake.max-correlation-bytes", "monitor.intake.max-correlation-bytes is '"
+                    + text + "'; a job request is at most " + JobRequestParser.MAX_BYTES + " bytes");
+        }
+        return (int) value;
+    }
+
+    /** The setting {@code key} as a whole number of at least {@code least}; anything else stops the start naming the key. */
+    static int count(String key, String text, int least) {
+        try {
+            int value = Integer.parseInt(text == null ? "" : text.strip());
+            if (value >= least) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new InvalidSettingException(key, key + " is '" + text + "'; expected a whole number of at least " + least);
     }
 
     /** The setting {@code key} as a positive number of bytes: {@code 4194304}, {@code 64KiB} or {@code 4MiB}. */

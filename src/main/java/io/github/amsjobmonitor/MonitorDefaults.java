@@ -99,6 +99,8 @@ public final class MonitorDefaults {
         d.put("monitor.tracing.enabled", "false");
         d.put("monitor.not-found.max-attempts", "20");
         d.put("monitor.tracking.max-duration", "48h");
+        // empty: sized from the heap (TrackingCapacity.defaultMaxJobs)
+        d.put("monitor.tracking.max-jobs", "");
         d.put("monitor.topic.checks", "job-checks");
         d.put("monitor.batch.max-jobs", "20");
         d.put("monitor.batch.window", "50ms");

@@ -55,11 +55,9 @@ public class JobIntake {
             byte[] value = message.getBody(byte[].class);
             try {
                 JobRequest request = parser.parse(value);
-                String input = new String(value, java.nio.charset.StandardCharsets.UTF_8);
-                // the one record header kept (the header filter lets no other in), when well formed; else the job
-                // is tracked without it
-                requests.add(TrackedJob.requested(request.jobId(), request.correlationData(), now,
-                        input.strip().equals(request.jobId()) ? null : input,
+                // not the record as it came: only what events need is kept (a dead letter rebuilds the request);
+                // the one record header kept (the header filter lets no other in), when well formed, else none
+                requests.add(TrackedJob.requested(request.jobId(), request.correlationData(), now, null,
                         TraceParent.valid(message.getHeader(TraceParent.HEADER))));
             } catch (RejectedInputException e) {
                 rejected.add(new Rejected(message.getHeader(KafkaConstants.KEY, String.class), value, e.getCode(), e.getReason(), message.getHeader(KafkaConstants.TOPIC, String.class),

@@ -404,6 +404,27 @@ public class JobSchedule {
         }
     }
 
+    // --- capacity (monitor.tracking.max-jobs, see TrackingCapacity) ---
+
+    /** Whether the job is tracked here now. */
+    public synchronized boolean tracks(String jobId) {
+        return jobId != null && jobs.containsKey(jobId);
+    }
+
+    /**
+     * A partition whose reading pauses before its restore reached the end (the rest did not fit,
+     * {@link TrackingCapacity}): the jobs read so far are checked now, and what is read later when
+     * room frees is applied as new records are.
+     */
+    public synchronized void restoredSoFar(int partition) {
+        restored(partition);
+    }
+
+    /** The tracking partitions this instance owns (restored or not), in order. */
+    public synchronized List<Integer> partitionsOwned() {
+        return partitions.keySet().stream().sorted().toList();
+    }
+
     /** One tracked job; {@code dueAt} is Long.MIN_VALUE while it is in a check. */
     private static final class Entry {
         TrackedJob job;
@@ -472,11 +493,6 @@ public class JobSchedule {
             most.add(0, snapshot(overdue.poll(), now));
         }
         return new Summary(jobs.size(), byState, most, partitions.keySet().stream().sorted().toList(), partitionsRestoring());
-    }
-
-    /** The partitions of the tracking topic this instance owns now. */
-    public synchronized List<Integer> partitionsOwned() {
-        return partitions.keySet().stream().sorted().toList();
     }
 
     private boolean isWaiting(Entry entry) {

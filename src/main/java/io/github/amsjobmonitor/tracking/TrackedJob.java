@@ -20,7 +20,9 @@ import java.util.Objects;
  * @param correlationData  the producer's correlation data
  * @param trackedSince     when the job ID was taken in (ISO-8601 on the topic)
  * @param notFoundAttempts how many checks in a row found no such job
- * @param input            the producer's original record, as text (for the dead-letter topic)
+ * @param input            the producer's original record, as text: written by versions before the capacity
+ *                         work only (this one keeps only what events need and rebuilds the request for
+ *                         the dead-letter topic: {@link #originalRecord()})
  * @param lastProgress     the progress (0..100) last published on the progress topic, null before
  * @param lastProgressAt   when it was published (ISO-8601 on the topic), null before
  * @param invalidAnswers   how many checks in a row got an answer that could not be read
@@ -79,11 +81,30 @@ public record TrackedJob(
         return FROM_INTAKE.equals(origin);
     }
 
-    /** The producer's record as it came: the JSON request, or the bare job ID (not stored twice). */
+    /**
+     * The request for the dead-letter topic, rebuilt from what is kept: the bare job ID, or
+     * {@code {"jobId":...,"correlationData":{...}}}. A record of an older version still has the
+     * producer's text, which wins. Not kept as it came: a job's memory is bounded by what events need.
+     */
     @com.fasterxml.jackson.annotation.JsonIgnore
     public String originalRecord() {
-        return input != null ? input : jobId;
+        if (input != null) {
+            return input;
+        }
+        if (correlationData.isEmpty()) {
+            return jobId;
+        }
+        try {
+            Map<String, Object> request = new java.util.LinkedHashMap<>();
+            request.put("jobId", jobId);
+            request.put("correlationData", new java.util.TreeMap<>(correlationData));
+            return REQUEST_JSON.writeValueAsString(request);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("strings are always JSON", e);
+        }
     }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper REQUEST_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** The same job after a check that saw it: name and state as seen, not-found and invalid-answer counts reset. */
     public TrackedJob seen(String name, String state, Instant stateAt) {

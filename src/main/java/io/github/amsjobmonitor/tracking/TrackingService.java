@@ -13,11 +13,18 @@ public class TrackingService extends ServiceSupport {
 
     private final CamelContext camelContext;
     private final JobSchedule schedule;
+    private final TrackingCapacity capacity;
     private TrackingStore store;
 
     public TrackingService(CamelContext camelContext, JobSchedule schedule) {
+        this(camelContext, schedule, null);
+    }
+
+    /** @param capacity the cap on the jobs this instance tracks, null for none */
+    public TrackingService(CamelContext camelContext, JobSchedule schedule, TrackingCapacity capacity) {
         this.camelContext = camelContext;
         this.schedule = schedule;
+        this.capacity = capacity;
     }
 
     @Override
@@ -32,7 +39,7 @@ public class TrackingService extends ServiceSupport {
             trackingTopic.ensureExists();
         }
         new ChecksTopicUpgrade(kafka, setting("monitor.topic.checks"), groupId + "-checks", topic, schedule).run();
-        store = new TrackingStore(kafka.consumer(groupId + "-tracking"), topic, schedule);
+        store = new TrackingStore(kafka.consumer(groupId + "-tracking"), topic, schedule, capacity);
         store.start();
     }
 

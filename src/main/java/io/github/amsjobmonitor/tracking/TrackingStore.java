@@ -4,9 +4,11 @@ import io.github.amsjobmonitor.logging.ControlCharacterEscaping;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.camel.support.service.ServiceSupport;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -45,14 +47,22 @@ public class TrackingStore extends ServiceSupport {
     private final JobSchedule schedule;
     private final Map<TopicPartition, Long> restoring = new HashMap<>(); // partition -> end offset at assignment; consumer thread only
     private final Map<TopicPartition, Long> restoreStarted = new HashMap<>(); // consumer thread only
+    private final TrackingCapacity capacity; // null: no cap
+    private final Set<TopicPartition> held = new HashSet<>(); // paused at a job that did not fit; consumer thread only
     private volatile KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private Thread thread;
 
     public TrackingStore(Properties consumerSettings, String topic, JobSchedule schedule) {
+        this(consumerSettings, topic, schedule, null);
+    }
+
+    /** With a cap on the jobs this instance tracks: see {@link #waitsForRoom}. */
+    public TrackingStore(Properties consumerSettings, String topic, JobSchedule schedule, TrackingCapacity capacity) {
         this.consumerSettings = consumerSettings;
         this.topic = topic;
         this.schedule = schedule;
+        this.capacity = capacity;
     }
 
     @Override
@@ -91,10 +101,14 @@ public class TrackingStore extends ServiceSupport {
             c.subscribe(List.of(topic), new Rebalance(c));
             while (running) {
                 try {
+                    resumeWhenRoom(c);
                     for (ConsumerRecord<String, byte[]> record : c.poll(POLL)) {
                         TrackingRecords.Read read = schedule.records().read(record.key(), record.value());
                         if (read.skipped() != null) {
                             skipped(record, read);
+                            continue;
+                        }
+                        if (waitsForRoom(c, record, read.job())) {
                             continue;
                         }
                         LOG.debug("Applying {} of partition {} offset {}", record.key(), record.partition(), record.offset());
@@ -136,6 +150,41 @@ public class TrackingStore extends ServiceSupport {
                     partition.getValue(), millis);
             return true;
         });
+    }
+
+    /**
+     * Whether the record must wait on the topic: this instance tracks {@code monitor.tracking.max-jobs}
+     * jobs and the record would add one. Its partition is then paused at it (the position set back to
+     * it, so nothing after it is read either, and nothing is lost) until jobs end here; a partition
+     * still restoring counts as restored so far, so that the jobs read from it are checked and can end.
+     */
+    private boolean waitsForRoom(KafkaConsumer<String, byte[]> c, ConsumerRecord<String, byte[]> record, TrackedJob value) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        if (held.contains(partition)) {
+            return true; // read again from where it was held
+        }
+        if (capacity == null || capacity.admits(record.key(), value)) {
+            return false;
+        }
+        c.seek(partition, record.offset());
+        c.pause(List.of(partition));
+        held.add(partition);
+        if (restoring.remove(partition) != null) {
+            restoreStarted.remove(partition);
+            schedule.restoredSoFar(partition.partition());
+        }
+        LOG.debug("Tracking {} jobs, the most allowed (monitor.tracking.max-jobs): partition {} of {} waits at offset {} until jobs end here",
+                capacity.maxJobs(), partition.partition(), topic, record.offset());
+        return true;
+    }
+
+    /** Reads the held partitions on from where they stopped once a job has ended here. */
+    private void resumeWhenRoom(KafkaConsumer<String, byte[]> c) {
+        if (!held.isEmpty() && !capacity.full()) {
+            c.resume(held);
+            LOG.debug("Room for more jobs: partitions {} of {} are read on", held.stream().map(TopicPartition::partition).sorted().toList(), topic);
+            held.clear();
+        }
     }
 
     /** Restore on assignment, drop on revocation or loss. Runs on the consumer thread, inside poll. */
@@ -181,6 +230,7 @@ public class TrackingStore extends ServiceSupport {
             partitions.forEach(p -> {
                 restoring.remove(p);
                 restoreStarted.remove(p);
+                held.remove(p);
             });
             schedule.revoked(partitions.stream().map(TopicPartition::partition).toList());
             LOG.info("Tracking topic {}: partitions {} {}, their jobs dropped here", topic,

@@ -100,25 +100,50 @@ class JobRequestParserTest {
     }
 
     @Test
-    void should_take_correlation_data_up_to_the_limit_and_reject_larger_with_its_own_code() {
-        JobRequestParser small = new JobRequestParser(40);
-        String fits = "{\"jobId\":\"" + ID + "\",\"correlationData\":{\"k\":\"" + "x".repeat(32) + "\"}}";
-        String tooLarge = "{\"jobId\":\"" + ID + "\",\"correlationData\":{\"k\":\"" + "x".repeat(33) + "\"}}";
+    void should_reject_correlation_data_beyond_the_cap_as_correlation_data_too_large() {
+        JobRequestParser capped = new JobRequestParser(100);
+        // {"k":"<v>"}: 8 bytes of JSON around the value, plus 64 for the entry
+        byte[] fits = json(Map.of("k", "x".repeat(100 - 8 - 64)));
+        byte[] oneMore = json(Map.of("k", "x".repeat(100 - 8 - 64 + 1)));
 
-        assertEquals(Map.of("k", "x".repeat(32)), small.parse(fits.getBytes(StandardCharsets.UTF_8)).correlationData());
-        RejectedInputException rejected = assertThrows(RejectedInputException.class,
-                () -> small.parse(tooLarge.getBytes(StandardCharsets.UTF_8)));
-        assertEquals(JobRequestParser.CORRELATION_DATA_TOO_LARGE, rejected.getCode());
-        assertTrue(rejected.getReason().contains("41 bytes"), rejected.getReason());
+        assertEquals(Map.of("k", "x".repeat(28)), capped.parse(fits).correlationData());
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> capped.parse(oneMore));
+        assertEquals(JobRequestParser.CORRELATION_DATA_TOO_LARGE, e.getCode());
+        assertEquals("correlationData counts 101 bytes (its JSON text in UTF-8 plus 64 per entry); at most 100 are kept per job"
+                + " (monitor.intake.max-correlation-bytes).", e.getReason());
     }
 
     @Test
-    void should_take_four_kib_of_correlation_data_by_default() {
-        String data = "{\"k\":\"" + "x".repeat(4096 - 8) + "\"}";
-        assertEquals(4096, data.length());
-        assertEquals(1, parse("{\"jobId\":\"" + ID + "\",\"correlationData\":" + data + "}").correlationData().size());
-        RejectedInputException rejected = rejected(("{\"jobId\":\"" + ID + "\",\"correlationData\":{\"k\":\"" + "x".repeat(4096 - 7)
-                + "\"}}").getBytes(StandardCharsets.UTF_8));
-        assertEquals(JobRequestParser.CORRELATION_DATA_TOO_LARGE, rejected.getCode());
+    void should_count_many_tiny_entries_by_what_they_cost_in_memory_not_by_their_text() {
+        Map<String, String> tiny = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+            tiny.put(Integer.toString(i, 36), "");
+        }
+        // about 2,400 bytes of JSON, well under 4096, but 300 entries cost ~26 KB of heap
+        RejectedInputException e = assertThrows(RejectedInputException.class, () -> parser.parse(json(tiny)));
+        assertEquals(JobRequestParser.CORRELATION_DATA_TOO_LARGE, e.getCode());
+    }
+
+    @Test
+    void should_count_multi_byte_text_by_its_utf8_bytes() {
+        JobRequestParser capped = new JobRequestParser(8 + 64 + 20);
+        assertEquals(Map.of("k", "\u00e9".repeat(10)), capped.parse(json(Map.of("k", "\u00e9".repeat(10)))).correlationData());
+        assertThrows(RejectedInputException.class, () -> capped.parse(json(Map.of("k", "\u00e9".repeat(11)))));
+    }
+
+    @Test
+    void should_take_no_correlation_data_at_all_with_a_cap_of_zero() {
+        JobRequestParser none = new JobRequestParser(0);
+        assertEquals(new JobRequest(ID, Map.of()), none.parse(json(Map.of())));
+        assertThrows(RejectedInputException.class, () -> none.parse(json(Map.of("k", "v"))));
+    }
+
+    private static byte[] json(Map<String, String> correlationData) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writeValueAsBytes(Map.of("jobId", ID, "correlationData", correlationData));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -225,7 +225,8 @@ class CheckJobRouteTest extends RouteTestSupport {
         assertEquals(jobId, key(dead));
         assertEquals("JOB_NOT_FOUND", dead.getMessage().getHeader("monitor-error-code"));
         assertTrue(dead.getMessage().getHeader("monitor-error-reason", String.class).contains("not found in 3 checks"));
-        assertEquals(jobId, new String(dead.getMessage().getBody(byte[].class)), "the producer's record, as it came");
+        assertEquals("{\"jobId\":\"" + jobId + "\",\"correlationData\":{\"ticket\":\"MEDIA-1\"}}",
+                new String(dead.getMessage().getBody(byte[].class)), "the request, rebuilt from what the job keeps");
         assertEquals(0, jobStatus().getReceivedCounter());
         assertTombstoneOnly(jobId);
         assertEquals(tracked - 1, schedule().size());

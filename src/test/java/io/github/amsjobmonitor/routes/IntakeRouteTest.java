@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.amsjobmonitor.tracking.TrackedJob;
@@ -120,7 +121,9 @@ class IntakeRouteTest extends RouteTestSupport {
         assertEquals(bare, bareRequest.originalRecord());
         TrackedJob jsonRequest = schedule().read(second.getBody(byte[].class));
         assertEquals(Map.of("ticket", "MEDIA-102"), jsonRequest.correlationData());
-        assertEquals(json, jsonRequest.originalRecord(), "kept for the dead-letter topic, as it came");
+        assertNull(jsonRequest.input(), "only what events need is kept, not the producer's text");
+        assertEquals("{\"jobId\":\"" + withCorrelation + "\",\"correlationData\":{\"ticket\":\"MEDIA-102\"}}",
+                jsonRequest.originalRecord(), "rebuilt for the dead-letter topic");
         assertEquals(1, deadLetter().getReceivedCounter());
     }
 

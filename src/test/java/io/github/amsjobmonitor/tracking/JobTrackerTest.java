@@ -122,8 +122,15 @@ class JobTrackerTest {
 
     @Test
     void should_keep_the_bare_job_id_as_the_original_record() {
-        assertEquals(ID, requested(ID).originalRecord());
+        assertEquals(ID, TrackedJob.requested(ID, Map.of(), NOW, null).originalRecord());
         String json = "{\"jobId\":\"" + ID + "\"}";
-        assertEquals(json, TrackedJob.requested(ID, Map.of(), NOW, json).originalRecord());
+        assertEquals(json, TrackedJob.requested(ID, Map.of(), NOW, json).originalRecord(), "an older version's record");
+    }
+
+    @Test
+    void should_rebuild_the_request_from_job_id_and_correlation_data_for_a_dead_letter() {
+        TrackedJob tracked = TrackedJob.requested(ID, Map.of("z", "1", "a", "\"quoted\""), NOW, null);
+        assertEquals("{\"jobId\":\"" + ID + "\",\"correlationData\":{\"a\":\"\\\"quoted\\\"\",\"z\":\"1\"}}",
+                tracked.originalRecord());
     }
 }
