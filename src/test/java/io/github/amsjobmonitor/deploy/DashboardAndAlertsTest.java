@@ -51,7 +51,7 @@ class DashboardAndAlertsTest {
      * Series the rules use that another branch adds (issue 16: tracking records skipped); checked as soon
      * as the monitor serves them. Remove from here once merged.
      */
-    private static final Set<String> PENDING = Set.of("monitor_tracking_records_skipped_total");
+    private static final Set<String> PENDING = Set.of();
     private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*(\\w+)\\s*}}");
     private static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*(\\w+)\\s*,\\s*(\\w+)\\s*\\)");
 
