@@ -76,11 +76,14 @@ public final class RouteReloadGuard implements ResourceReload {
         Path folder = Path.of(strategy.getFolder());
         RouteReloadGuard guard = new RouteReloadGuard(context, folder, strategy.getResourceReload(), status);
         strategy.setResourceReload(guard);
-        // a folder mounted from a ConfigMap changes in a way Camel's watcher does not see
-        try {
-            context.addService(new ConfigMapSwapWatch(context, folder, guard), true, true);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot watch " + folder + " for ConfigMap changes", e);
+        // a folder mounted from a ConfigMap (the kubelet makes its ..data link from the start) changes in a way
+        // Camel's watcher does not see; any other folder needs no second watcher (and no thread waiting on one)
+        if (java.nio.file.Files.exists(folder.resolve(ConfigMapSwapWatch.DATA_LINK), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                context.addService(new ConfigMapSwapWatch(context, folder, guard), true, true);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot watch " + folder + " for ConfigMap changes", e);
+            }
         }
     }
 

@@ -102,7 +102,7 @@ class RouteRefusalTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            invalid YAML          | read-tasks.camel.yaml      | '    shutdownRoute: Defer\n'   | '    shutdownRoute: Defer\n    bad: [unclosed\n'   | read-tasks.camel.yaml:11: not valid YAML
+            invalid YAML          | read-tasks.camel.yaml      | '    shutdownRoute: Defer\n'   | '    shutdownRoute: Defer\n    bad: [unclosed\n'   | read-tasks.camel.yaml:12: not valid YAML
             schema violation      | remember-job.camel.yaml    | '              - removeHeaders:' | '              - removeHeaderz:'                           | remember-job.camel.yaml:21: does not follow the YAML DSL schema
             unknown endpoint      | publish-status.camel.yaml  | '            uri: kafka\n'     | '            uri: kafak\n'                                  | publish-status.camel.yaml:26: route publish-status: No endpoint could be found for: kafak
             unknown bean          | check-job.camel.yaml       | '              ref: jobTracker\n' | '              ref: jobTrackers\n'                        | check-job.camel.yaml:24: route check-job: No bean could be found in the registry for: jobTrackers
