@@ -182,8 +182,8 @@ class ProducerHeadersTest {
     void should_let_no_forged_key_header_or_timestamp_reach_any_record_on_the_broker() {
         List<String> leaks = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r : everyRecordOnTheBroker()) {
-            if (r.topic().equals(topics.jobIds())) {
-                continue; // the input itself
+            if (r.topic().equals(topics.jobIds()) || r.topic().endsWith("-job-ids")) {
+                continue; // the input itself, or another test's input on the shared broker
             }
             if (r.key() != null && r.key().contains(MARKER) || r.timestamp() == FORGED_TIMESTAMP) {
                 leaks.add(r.toString());

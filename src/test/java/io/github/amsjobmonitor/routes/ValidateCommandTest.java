@@ -123,7 +123,8 @@ class ValidateCommandTest {
 
     @Test
     void should_refuse_routes_that_lost_the_route_policy_that_stops_them_on_refused_credentials() {
-        Outcome outcome = validateWith("intake.camel.yaml", "    routePolicy: refusedCredentialsStop\n", "");
+        Outcome outcome = validateWith("intake.camel.yaml", "    routePolicy: refusedCredentialsStop,intakeCapacity\n",
+                "    routePolicy: intakeCapacity\n");
         assertEquals(1, outcome.exitCode());
         assertTrue(outcome.err().contains("intake.camel.yaml: route intake names no routePolicy refusedCredentialsStop"),
                 outcome.err());

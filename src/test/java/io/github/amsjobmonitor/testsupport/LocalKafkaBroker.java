@@ -118,6 +118,29 @@ public final class LocalKafkaBroker {
 
     /** As {@link #start(Path, int, int)}; a non-null {@code saslSsl} makes SASL_SSL the only client listener. */
     public static LocalKafkaBroker start(Path dataDir, int port, int defaultPartitions, SaslSsl saslSsl) {
+        // a free port is found, then bound by the broker: another process (the other test JVM, a monitor
+        // child) may take it in between; with ports of our own choosing, try again on fresh ones
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(dataDir, port, defaultPartitions, saslSsl);
+            } catch (RuntimeException e) {
+                if (port != 0 || attempt == 3 || !portTaken(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static boolean portTaken(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static LocalKafkaBroker startOnce(Path dataDir, int port, int defaultPartitions, SaslSsl saslSsl) {
         try {
             boolean temp = dataDir == null;
             Path dir = temp ? Files.createTempDirectory("local-kafka-") : dataDir.toAbsolutePath();
