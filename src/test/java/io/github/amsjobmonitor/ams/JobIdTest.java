@@ -29,7 +29,12 @@ class JobIdTest {
             "nb:jid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11' or Id ne '",
             "nb:cid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11",
             "nb:jid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c1g",
-            "nb:jid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11\n"})
+            "nb:jid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11\n",
+            "nb:jid:UUID:2a7d5c1e0-b3f-4c84-9a51-7e2d0f6b8c11",
+            "nb:jid:UUID:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c1-",
+            "nb:jid:UUID:-a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11",
+            "nb:jid:UUID:\uff12a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11",
+            "nb:jid:uuid:2a7d5c1e-0b3f-4c84-9a51-7e2d0f6b8c11"})
     void should_refuse_anything_else(String candidate) {
         assertFalse(JobId.isValid(candidate));
     }
