@@ -45,6 +45,12 @@ class RouteReloadTest {
 
     private static final Duration STEP = Duration.ofMinutes(1);
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /**
+     * For an event: a check in flight when a loaded machine forces the swap's shutdown (past
+     * camel.main.shutdown-timeout) is cancelled, and its job is due again only when the schedule
+     * reclaims it as stuck (4 x the response timeout + the interval + 1 min): late, never lost.
+     */
+    private static final Duration EVENT_WAIT = Duration.ofMinutes(3);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EARLY = SimulatedJob.randomId();
@@ -192,8 +198,8 @@ class RouteReloadTest {
 
     private static void awaitStatus(String jobId, String state) {
         List<ConsumerRecord<String, byte[]>> seen = kafka.consume(topics.jobStatus(),
-                r -> jobId.equals(r.key()) && state.equals(stateOf(r)), 1, WAIT);
-        assertEquals(1, seen.size(), "no " + state + " event for " + jobId + " within " + WAIT);
+                r -> jobId.equals(r.key()) && state.equals(stateOf(r)), 1, EVENT_WAIT);
+        assertEquals(1, seen.size(), "no " + state + " event for " + jobId + " within " + EVENT_WAIT);
     }
 
     private static List<String> transitions(String jobId) {
