@@ -73,10 +73,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * simulator, topics and child): once a probe job's first event shows the child is taking IDs in,
  * {@code burst} IDs of Processing jobs are produced to {@code job-ids} at once; measured: the time
  * from the first send until every one of them has its first {@code job-status} event, and the HTTP
- * requests per check meanwhile.
+ * requests per check meanwhile. With {@code burst-rounds=N}, N - 1 more bursts of fresh IDs follow, each
+ * once the one before has all its first events, on the same (warmed) child beside the earlier rounds'
+ * jobs; the last round's time is reported beside the first's.
  * Not a test: run it with {@code bench/compare}. Arguments, all optional, as {@code key=value}:
  * {@code sizes=1000,10000,100000 interval=1s warmup=30s measure=60s tail=90s changing=10
- * burst=10000 burst-timeout=2m heap=256m intake=auto baseline-in-flight=32 ams-latency=0ms simulator-nodelay=true
+ * burst=10000 burst-timeout=2m burst-rounds=1 heap=256m intake=auto baseline-in-flight=32 ams-latency=0ms simulator-nodelay=true
  * track-timeout=10m jar=target/ams-job-monitor.jar out=target/bench}; {@code interval} may be a list,
  * one per size. An argument {@code -Dkey=value} goes to the monitor's JVM as it is.
  */
@@ -122,6 +124,7 @@ public final class CompareBenchmark {
         options.put("changing", "10");
         options.put("burst", "10000");
         options.put("burst-timeout", "2m");
+        options.put("burst-rounds", "1");
         options.put("heap", "256m");
         options.put("intake", "auto");
         options.put("baseline-in-flight", "32");
@@ -146,6 +149,9 @@ public final class CompareBenchmark {
         long checks;
         long httpRequests;
         String load;
+        /** With burst-rounds above 1: the last round's first send -> all its first events, on the warmed child; else -1. */
+        long warmAllFirstEventsNanos = -1;
+        int rounds = 1;
 
         double requestsPerCheck() {
             return checks == 0 ? Double.NaN : (double) httpRequests / checks;
@@ -416,15 +422,17 @@ public final class CompareBenchmark {
         Path log = out.resolve("compare-" + name + "-burst.log");
         try {
             String probe = SimulatedJob.randomId();
-            List<String> ids = new ArrayList<>(jobs);
-            for (int i = 0; i < jobs; i++) {
+            int rounds = Math.max(1, Integer.parseInt(options.get("burst-rounds")));
+            burst.rounds = rounds;
+            List<String> ids = new ArrayList<>(jobs * rounds);
+            for (int i = 0; i < jobs * rounds; i++) {
                 ids.add(SimulatedJob.randomId());
             }
             simulator.register(probe, "bench probe", JobScenario.LONG_RUNNING, Duration.ofMillis(1));
-            for (int i = 0; i < jobs; i++) {
+            for (int i = 0; i < ids.size(); i++) {
                 simulator.register(ids.get(i), "bench job " + i, JobScenario.LONG_RUNNING, Duration.ofMillis(1));
             }
-            List<String> all = new ArrayList<>(jobs + 1);
+            List<String> all = new ArrayList<>(ids.size() + 1);
             all.add(probe);
             all.addAll(ids);
             CheckCounter checks = new CheckCounter(all, millis(options.get("ams-latency")));
@@ -458,7 +466,7 @@ public final class CompareBenchmark {
             long checksBefore = checks.total();
             long requestsBefore = (long) simulator.jobsRequestCount() + simulator.tasksRequestCount();
             long sendStart = System.nanoTime();
-            sendIds(broker, "job-ids" + suffix, ids);
+            sendIds(broker, "job-ids" + suffix, ids.subList(0, jobs));
             long deadline = sendStart + TimeUnit.MILLISECONDS.toNanos(millis(options.get("burst-timeout")));
             while (watcher.firstEvents() < jobs + 1 && System.nanoTime() < deadline) {
                 ensureAlive(process, log);
@@ -473,6 +481,20 @@ public final class CompareBenchmark {
             burst.load = loadAverage();
             say(String.format("Burst: %,d of %,d first events, all after %s; %.3f HTTP requests per check meanwhile",
                     burst.firstEvents, jobs, ms(burst.allFirstEventsNanos), burst.requestsPerCheck()));
+            // later rounds: the same burst again on the warmed child, beside the jobs of the earlier rounds (still checked)
+            for (int round = 2; round <= rounds && burst.firstEvents == jobs; round++) {
+                int expected = 1 + round * jobs;
+                long roundStart = System.nanoTime();
+                sendIds(broker, "job-ids" + suffix, ids.subList((round - 1) * jobs, round * jobs));
+                long roundDeadline = roundStart + TimeUnit.MILLISECONDS.toNanos(millis(options.get("burst-timeout")));
+                while (watcher.firstEvents() < expected && System.nanoTime() < roundDeadline) {
+                    ensureAlive(process, log);
+                    Thread.sleep(10);
+                }
+                burst.warmAllFirstEventsNanos = watcher.firstEvents() == expected ? watcher.lastFirstEventAt() - roundStart : -1;
+                say(String.format("Burst round %d (warm, beside %,d tracked jobs): %,d of %,d first events, all after %s", round,
+                        (round - 1) * jobs, watcher.firstEvents() - 1 - (round - 1) * jobs, jobs, ms(burst.warmAllFirstEventsNanos)));
+            }
         } finally {
             if (process != null) {
                 stop(process);
@@ -750,24 +772,41 @@ public final class CompareBenchmark {
     // --- the report ---
 
     /**
-     * The targets of issue #11, each with the measured figures and met / MISSED; "not in this run"
-     * without the size. With ams-latency above 0 the checks/s target at 10,000 jobs is 4 x, else 3 x.
+     * The targets of issue #15 (with #7's latency bound), each with the measured figures and met / MISSED;
+     * "not in this run" without the size. Without added AMS latency: >= 9,500 checks/s at 10,000 jobs (1 s)
+     * and >= 4 x the baseline at 100,000; with ams-latency above 0: >= 8 x the baseline at 10,000.
      */
     private List<String> targets(Map<Integer, Map<Side, Result>> results, Map<Side, Burst> bursts) {
         List<String> lines = new ArrayList<>();
         boolean remote = millis(options.get("ams-latency")) > 0;
-        for (int size : List.of(10_000, 100_000)) {
-            Map<Side, Result> r = results.get(size);
-            double goal = remote && size == 10_000 ? 4 : 3;
-            String what = String.format("checks/s at %,d jobs >= %.0f x the baseline%s", size, goal,
-                    remote ? " (ams-latency " + options.get("ams-latency") + ")" : "");
-            if (r == null || (remote && size != 10_000)) {
+        Map<Side, Result> tenThousand = results.get(10_000);
+        if (remote) {
+            String what = "checks/s at 10,000 jobs, AMS " + options.get("ams-latency") + " away, >= 8 x the baseline";
+            if (tenThousand == null) {
                 lines.add(what + ": not in this run");
-                continue;
+            } else {
+                double ratio = tenThousand.get(Side.MONITOR).checksPerSecond() / tenThousand.get(Side.BASELINE).checksPerSecond();
+                lines.add(String.format("%s: %.2f x (%,.0f vs %,.0f): %s", what, ratio, tenThousand.get(Side.MONITOR).checksPerSecond(),
+                        tenThousand.get(Side.BASELINE).checksPerSecond(), ratio >= 8 ? "met" : "MISSED"));
             }
-            double ratio = r.get(Side.MONITOR).checksPerSecond() / r.get(Side.BASELINE).checksPerSecond();
-            lines.add(String.format("%s: %.2f x (%,.0f vs %,.0f): %s", what, ratio, r.get(Side.MONITOR).checksPerSecond(),
-                    r.get(Side.BASELINE).checksPerSecond(), ratio >= goal ? "met" : "MISSED"));
+        } else {
+            String what = "checks/s at 10,000 jobs >= 9,500 (the demand at a 1 s interval)";
+            if (tenThousand == null) {
+                lines.add(what + ": not in this run");
+            } else {
+                double rate = tenThousand.get(Side.MONITOR).checksPerSecond();
+                lines.add(String.format("%s: %,.0f (baseline %,.0f): %s", what, rate, tenThousand.get(Side.BASELINE).checksPerSecond(),
+                        rate >= 9_500 ? "met" : "MISSED"));
+            }
+            Map<Side, Result> r = results.get(100_000);
+            what = "checks/s at 100,000 jobs >= 4 x the baseline";
+            if (r == null) {
+                lines.add(what + ": not in this run");
+            } else {
+                double ratio = r.get(Side.MONITOR).checksPerSecond() / r.get(Side.BASELINE).checksPerSecond();
+                lines.add(String.format("%s: %.2f x (%,.0f vs %,.0f): %s", what, ratio, r.get(Side.MONITOR).checksPerSecond(),
+                        r.get(Side.BASELINE).checksPerSecond(), ratio >= 4 ? "met" : "MISSED"));
+            }
         }
         StringBuilder cpu = new StringBuilder();
         StringBuilder perCheck = new StringBuilder();
@@ -781,7 +820,7 @@ public final class CompareBenchmark {
             double share = m.cpuPerThousandChecks() / b.cpuPerThousandChecks();
             cpu.append(String.format("%s%,d jobs: %.3f vs %.3f s (%.2f)", cpu.length() == 0 ? "" : ", ", e.getKey(),
                     m.cpuPerThousandChecks(), b.cpuPerThousandChecks(), share));
-            cpuMet &= share <= 1.0 / 3;
+            cpuMet &= share <= 1.0 / 8;
             perCheck.append(String.format("%s%,d jobs: %.3f", perCheck.length() == 0 ? "" : ", ", e.getKey(), m.requestsPerCheck()));
             tokens.append(String.format("%s%,d jobs: %d", tokens.length() == 0 ? "" : ", ", e.getKey(), m.tokenRequests));
             perCheckMet &= m.requestsPerCheck() <= 0.05;
@@ -801,15 +840,15 @@ public final class CompareBenchmark {
                 cpuMet &= flatMet;
                 flat = String.format("; 100,000 vs 10,000: %+.0f %%", 100 * (big / small - 1));
             }
-            lines.add("CPU per 1,000 checks <= 1/3 of the baseline's at every size, 100k within 20 % of 10k: " + cpu + flat
+            lines.add("CPU per 1,000 checks <= 1/8 of the baseline's at every size, 100k within 20 % of 10k: " + cpu + flat
                     + ": " + (cpuMet ? "met" : "MISSED"));
         }
         lines.add("HTTP requests per check <= 0.05 at every size and during the intake burst: " + perCheck + ": "
                 + (perCheckMet ? "met" : "MISSED"));
         if (burst != null) {
-            lines.add(String.format("intake: %,d IDs at once all have their first event within 10 s: %s: %s", burst.jobs,
+            lines.add(String.format("intake burst: %,d IDs at once all have their first event within 5 s: %s: %s", burst.jobs,
                     burst.allFirstEventsNanos < 0 ? burst.firstEvents + " of them within burst-timeout" : ms(burst.allFirstEventsNanos),
-                    burst.allFirstEventsNanos >= 0 && burst.allFirstEventsNanos <= TimeUnit.SECONDS.toNanos(10) ? "met" : "MISSED"));
+                    burst.allFirstEventsNanos >= 0 && burst.allFirstEventsNanos <= TimeUnit.SECONDS.toNanos(5) ? "met" : "MISSED"));
         } else {
             lines.add("intake burst: not in this run (burst=0)");
         }
@@ -899,6 +938,13 @@ public final class CompareBenchmark {
             burstRows.add(new String[] {"intake burst: first send -> all first events (ms)", n, burstMs(m), burstMs(b),
                     m.allFirstEventsNanos > 0 && b.allFirstEventsNanos > 0
                             ? String.format("%.2f", (double) m.allFirstEventsNanos / b.allFirstEventsNanos) : "n/a"});
+            if (m.rounds > 1) {
+                burstRows.add(new String[] {"intake burst, round " + m.rounds + " (warm, beside the earlier rounds' jobs) (ms)", n,
+                        m.warmAllFirstEventsNanos < 0 ? "n/a" : String.format("%,d", Math.round(m.warmAllFirstEventsNanos / 1e6)),
+                        b.warmAllFirstEventsNanos < 0 ? "n/a" : String.format("%,d", Math.round(b.warmAllFirstEventsNanos / 1e6)),
+                        m.warmAllFirstEventsNanos > 0 && b.warmAllFirstEventsNanos > 0
+                                ? String.format("%.2f", (double) m.warmAllFirstEventsNanos / b.warmAllFirstEventsNanos) : "n/a"});
+            }
             burstRows.add(new String[] {"intake burst: HTTP requests per check meanwhile", n, String.format("%.3f", m.requestsPerCheck()),
                     String.format("%.3f", b.requestsPerCheck()), String.format("%.2f", m.requestsPerCheck() / b.requestsPerCheck())});
             burstRows.add(new String[] {"intake burst: checks / HTTP requests meanwhile", n, m.checks + " / " + m.httpRequests,
@@ -928,7 +974,7 @@ public final class CompareBenchmark {
         context.forEach(r -> text.append(String.format(format, (Object[]) r)));
         text.append(rule);
         List<String> targets = targets(results, bursts);
-        text.append("Targets of issue #11 (monitor):\n");
+        text.append("Targets of issue #15 (monitor):\n");
         targets.forEach(t -> text.append("  - ").append(t).append('\n'));
         text.append(rule);
         machine.forEach((k, v) -> text.append(String.format(" %-" + width[0] + "s | %s%n", k, v)));
@@ -943,7 +989,7 @@ public final class CompareBenchmark {
         table.forEach(r -> md.append("| ").append(String.join(" | ", r)).append(" |\n"));
         md.append("\n| context | jobs | monitor | baseline | |\n|").append(" --- |".repeat(head.length)).append('\n');
         context.forEach(r -> md.append("| ").append(String.join(" | ", r)).append(" |\n"));
-        md.append("\nTargets of issue #11 (monitor):\n\n");
+        md.append("\nTargets of issue #15 (monitor):\n\n");
         targets.forEach(t -> md.append("- ").append(t).append('\n'));
         md.append("\n| machine | |\n| --- | --- |\n");
         machine.forEach((k, v) -> md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
