@@ -152,6 +152,9 @@ public final class CompareBenchmark {
         /** With burst-rounds above 1: the last round's first send -> all its first events, on the warmed child; else -1. */
         long warmAllFirstEventsNanos = -1;
         int rounds = 1;
+        /** The child's CPU seconds from the first send until all first events (first round; last round). */
+        double cpuSeconds = Double.NaN;
+        double warmCpuSeconds = Double.NaN;
 
         double requestsPerCheck() {
             return checks == 0 ? Double.NaN : (double) httpRequests / checks;
@@ -465,6 +468,7 @@ public final class CompareBenchmark {
 
             long checksBefore = checks.total();
             long requestsBefore = (long) simulator.jobsRequestCount() + simulator.tasksRequestCount();
+            long[] cpuBefore = cpuTicks(process.pid());
             long sendStart = System.nanoTime();
             sendIds(broker, "job-ids" + suffix, ids.subList(0, jobs));
             long deadline = sendStart + TimeUnit.MILLISECONDS.toNanos(millis(options.get("burst-timeout")));
@@ -472,6 +476,7 @@ public final class CompareBenchmark {
                 ensureAlive(process, log);
                 Thread.sleep(10);
             }
+            burst.cpuSeconds = cpuSecondsSince(process.pid(), cpuBefore);
             burst.checks = checks.total() - checksBefore;
             burst.httpRequests = (long) simulator.jobsRequestCount() + simulator.tasksRequestCount() - requestsBefore;
             burst.firstEvents = watcher.firstEvents() - 1;
@@ -484,6 +489,7 @@ public final class CompareBenchmark {
             // later rounds: the same burst again on the warmed child, beside the jobs of the earlier rounds (still checked)
             for (int round = 2; round <= rounds && burst.firstEvents == jobs; round++) {
                 int expected = 1 + round * jobs;
+                long[] roundCpu = cpuTicks(process.pid());
                 long roundStart = System.nanoTime();
                 sendIds(broker, "job-ids" + suffix, ids.subList((round - 1) * jobs, round * jobs));
                 long roundDeadline = roundStart + TimeUnit.MILLISECONDS.toNanos(millis(options.get("burst-timeout")));
@@ -491,6 +497,7 @@ public final class CompareBenchmark {
                     ensureAlive(process, log);
                     Thread.sleep(10);
                 }
+                burst.warmCpuSeconds = cpuSecondsSince(process.pid(), roundCpu);
                 burst.warmAllFirstEventsNanos = watcher.firstEvents() == expected ? watcher.lastFirstEventAt() - roundStart : -1;
                 say(String.format("Burst round %d (warm, beside %,d tracked jobs): %,d of %,d first events, all after %s", round,
                         (round - 1) * jobs, watcher.firstEvents() - 1 - (round - 1) * jobs, jobs, ms(burst.warmAllFirstEventsNanos)));
@@ -506,6 +513,11 @@ public final class CompareBenchmark {
             simulator.stop();
         }
         return burst;
+    }
+
+    private static double cpuSecondsSince(long pid, long[] before) throws java.io.IOException {
+        long[] now = cpuTicks(pid);
+        return (now[0] + now[1] - before[0] - before[1]) / (double) clockTicks();
     }
 
     private List<String> monitorCommand(LocalKafkaBroker broker, AmsSimulator simulator, String interval, String suffix)
@@ -945,6 +957,9 @@ public final class CompareBenchmark {
                         m.warmAllFirstEventsNanos > 0 && b.warmAllFirstEventsNanos > 0
                                 ? String.format("%.2f", (double) m.warmAllFirstEventsNanos / b.warmAllFirstEventsNanos) : "n/a"});
             }
+            burstRows.add(new String[] {"intake burst: CPU s of the child (first round / last round)", n,
+                    String.format("%.1f / %.1f", m.cpuSeconds, m.warmCpuSeconds), String.format("%.1f / %.1f", b.cpuSeconds, b.warmCpuSeconds),
+                    String.format("%.2f", m.cpuSeconds / b.cpuSeconds)});
             burstRows.add(new String[] {"intake burst: HTTP requests per check meanwhile", n, String.format("%.3f", m.requestsPerCheck()),
                     String.format("%.3f", b.requestsPerCheck()), String.format("%.2f", m.requestsPerCheck() / b.requestsPerCheck())});
             burstRows.add(new String[] {"intake burst: checks / HTTP requests meanwhile", n, m.checks + " / " + m.httpRequests,
