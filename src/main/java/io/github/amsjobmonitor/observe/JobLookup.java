@@ -35,7 +35,11 @@ public final class JobLookup implements Handler<RoutingContext> {
 
     public static final String PATH = "/observe/jobs";
     static final int MOST_OVERDUE = 10;
-    /** Not seen by a check yet (just taken in, or not found by AMS so far). */
+    /**
+     * The lookup's {@code state} of a job not seen by a check yet (just taken in, or not found by AMS so
+     * far), also its {@code byState} key in place of the schedule's {@link JobSchedule#NOT_SEEN}: the
+     * answers use AMS's way of naming states (docs/operating.md), the metric label Prometheus's.
+     */
     static final String NOT_SEEN = "NotSeenYet";
 
     private final JobSchedule schedule;
@@ -130,7 +134,7 @@ public final class JobLookup implements Handler<RoutingContext> {
         JobSchedule.Summary summary = schedule.summary(MOST_OVERDUE);
         Instant now = clock.instant();
         Map<String, Integer> byState = new LinkedHashMap<>();
-        summary.byState().forEach((state, count) -> byState.put(state == null ? NOT_SEEN : state, count));
+        summary.byState().forEach((state, count) -> byState.put(JobSchedule.NOT_SEEN.equals(state) ? NOT_SEEN : state, count));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("jobs", summary.jobs());
         body.put("byState", byState);

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -336,7 +337,8 @@ public class JobSchedule {
 
     /**
      * The jobs tracked here by the state last published for them; {@link #NOT_SEEN} for those whose
-     * state is not known yet. One pass over the jobs: meant for a scrape, not for every check.
+     * state is not known yet. The one count by state: the metrics and {@link #summary} (the job lookup)
+     * read it. One pass over the jobs: meant for a scrape, not for every check.
      */
     public synchronized Map<String, Integer> countByState() {
         Map<String, Integer> counts = new HashMap<>();
@@ -352,7 +354,10 @@ public class JobSchedule {
         return intervalNanos;
     }
 
-    /** The {@link #countByState()} key of jobs no check has seen a state of yet. */
+    /**
+     * The {@link #countByState()} key of jobs no check has seen a state of yet; also the
+     * {@code monitor_jobs_by_state} label value (docs/operating.md, the Grafana dashboard).
+     */
     public static final String NOT_SEEN = "not_seen";
 
     private static long earliestDue(PriorityQueue<Slot> queue) {
@@ -462,7 +467,10 @@ public class JobSchedule {
                               Duration sinceLastCheck, Duration untilNextCheck) {
     }
 
-    /** Counts by state (null: not seen yet) and the {@code overdueLimit} jobs whose check is most overdue, most first. */
+    /**
+     * Counts by state, as {@link #countByState()} (in name order), and the {@code overdueLimit} jobs whose check is
+     * most overdue, most first.
+     */
     public record Summary(int jobs, Map<String, Integer> byState, List<JobSnapshot> mostOverdue, List<Integer> partitions,
                           long partitionsRestoring) {
     }
@@ -473,14 +481,13 @@ public class JobSchedule {
         return entry == null ? null : snapshot(entry, nanoClock.getAsLong());
     }
 
-    /** One pass over the jobs: counts by state and the most overdue ones. */
+    /** Counts by state and the most overdue jobs, at one moment. */
     public synchronized Summary summary(int overdueLimit) {
         long now = nanoClock.getAsLong();
-        Map<String, Integer> byState = new java.util.TreeMap<>(Comparator.nullsFirst(Comparator.naturalOrder()));
+        Map<String, Integer> byState = new TreeMap<>(countByState());
         // the most overdue kept in a bounded heap, least overdue on top
         PriorityQueue<Entry> overdue = new PriorityQueue<>(Comparator.comparingLong((Entry e) -> e.dueAt).reversed());
         for (Entry entry : jobs.values()) {
-            byState.merge(entry.job.lastState(), 1, Integer::sum);
             if (isWaiting(entry) && entry.dueAt < now) {
                 overdue.add(entry);
                 if (overdue.size() > overdueLimit) {

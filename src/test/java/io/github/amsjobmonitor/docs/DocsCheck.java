@@ -35,6 +35,14 @@ final class DocsCheck {
             "(?:(?<=-D)|(?<![\\w.\\-/$@*]))((?:monitor|ams|azure)(?:\\.(?:[a-z0-9-]|\\*|<[a-z0-9-]+>)+)++)(?![\\w/(])");
     private static final Pattern LOGBACK_VARIABLE = Pattern.compile("\\$\\{((?:monitor|ams|azure)\\.[a-z0-9.-]+)[:}]");
     private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:");
+    /**
+     * A test the docs cite: {@code CapacityTest}, {@code durability/CapacityTest}, {@code ProductionJarIT},
+     * with a method after '.' or '#'; or a method alone in a code span ({@code `should_...`}), which belongs
+     * to the test cited before it on the line. Not a pattern ({@code *RouteTest}), nor a word in capitals
+     * ({@code JIT}, {@code LIMIT}).
+     */
+    static final Pattern TEST_CITATION = Pattern.compile(
+            "(?<![\\w*])(?:(\\w+)/)?([A-Z]\\w*[a-z](?:Test|IT))\\b(?:[.#](\\w+))?|`(should_\\w+)`");
 
     private DocsCheck() {
     }
@@ -135,6 +143,59 @@ final class DocsCheck {
         return pages.stream().map(p -> p.file().toAbsolutePath().normalize())
                 .filter(p -> !p.equals(readme) && !linked.contains(p))
                 .map(p -> name(root, p) + ": no link to it from README.md").toList();
+    }
+
+    /**
+     * Tests the docs cite that src/test/java does not have: a class (in the package folder named before it,
+     * if one is), or a method of it. A page that proves its promises with tests must not point to tests
+     * that were renamed or removed.
+     */
+    static List<String> unknownTests(Path root, List<MarkdownPage> pages) {
+        Map<String, Path> tests = new HashMap<>();
+        try (Stream<Path> files = Files.walk(root.resolve("src/test/java"))) {
+            files.filter(f -> f.toString().endsWith(".java"))
+                    .forEach(f -> tests.put(f.getFileName().toString().replace(".java", ""), f));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> problems = new ArrayList<>();
+        for (MarkdownPage page : pages) {
+            for (int i = 0; i < page.lines().size(); i++) {
+                String where = name(root, page.file()) + ":" + (i + 1) + ": ";
+                String test = null; // the test cited last on the line
+                boolean found = false;
+                Matcher cited = TEST_CITATION.matcher(page.lines().get(i));
+                while (cited.find()) {
+                    if (cited.group(2) != null) {
+                        test = cited.group(2);
+                        String folder = cited.group(1);
+                        Path file = tests.get(test);
+                        found = file != null && (folder == null || file.getParent().getFileName().toString().equals(folder));
+                        if (!found) {
+                            problems.add(where + (folder == null ? "" : folder + "/") + test + ": no such test class under src/test/java");
+                        }
+                    }
+                    String method = cited.group(4) != null ? cited.group(4) : cited.group(3);
+                    if (method == null || (test != null && !found)) {
+                        continue;
+                    }
+                    if (test == null) {
+                        problems.add(where + method + ": no test class cited before it on the line");
+                    } else if (!declares(tests.get(test), method)) {
+                        problems.add(where + test + " has no method " + method);
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static boolean declares(Path testClass, String method) {
+        try {
+            return Pattern.compile("\\bvoid\\s+" + Pattern.quote(method) + "\\s*\\(").matcher(Files.readString(testClass)).find();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Pages with a code block that never closes: everything after it would render as code. */

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * README.md and docs/ stay true to the project: every relative link and anchor leads somewhere,
  * every monitor.*, ams.* and azure.* key they name exists in application.properties, every key of
- * application.properties is named on some page, every code block closes, every page says who it is
- * for and is one click away from a README of at most 250 lines. The first seven tests read the real
- * docs; the others prove on small pages that each check catches what it should.
+ * application.properties is named on some page, every test class and method they cite exists, every
+ * code block closes, every page says who it is for and is one click away from a README of at most 250
+ * lines. The first eight tests read the real docs; the others prove on small pages that each check
+ * catches what it should.
  */
 class DocsTest {
 
@@ -36,6 +37,11 @@ class DocsTest {
     @Test
     void should_name_every_key_of_application_properties_on_some_page() {
         assertNoProblems(DocsCheck.undocumentedKeys(PROJECT, DocsCheck.pages(PROJECT)));
+    }
+
+    @Test
+    void should_cite_only_tests_that_exist() {
+        assertNoProblems(DocsCheck.unknownTests(PROJECT, DocsCheck.pages(PROJECT)));
     }
 
     @Test
@@ -143,6 +149,27 @@ class DocsTest {
                         "application.properties: camel.main.name is named on no page of README.md or docs/",
                         "application.properties: monitor.progress.step is named on no page of README.md or docs/"),
                 DocsCheck.undocumentedKeys(root, pages));
+    }
+
+    @Test
+    void should_report_a_cited_test_class_or_method_that_does_not_exist(@TempDir Path root) throws IOException {
+        write(root, "src/test/java/x/flow/RealTest.java", "class RealTest {\n    @Test\n    void should_work() {\n    }\n}\n");
+        write(root, "src/test/java/x/ProductionJarIT.java", "class ProductionJarIT {\n}\n");
+        write(root, "README.md", """
+                # Readme
+                `RealTest.should_work`, `flow/RealTest#should_work`, `should_work`, ProductionJarIT, *RouteTest, JIT, LIMIT
+                `GoneTest.should_work`; `durability/RealTest`; `RealTest.should_fail`, `should_also_fail`
+                `should_float` alone
+                """);
+        write(root, "docs/a.md", "For: x\n");
+
+        assertEquals(List.of(
+                        "README.md:3: GoneTest: no such test class under src/test/java",
+                        "README.md:3: durability/RealTest: no such test class under src/test/java",
+                        "README.md:3: RealTest has no method should_fail",
+                        "README.md:3: RealTest has no method should_also_fail",
+                        "README.md:4: should_float: no test class cited before it on the line"),
+                DocsCheck.unknownTests(root, DocsCheck.pages(root)));
     }
 
     @Test

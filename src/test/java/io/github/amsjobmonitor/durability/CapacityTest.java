@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,6 +59,19 @@ class CapacityTest {
 
     private final List<AutoCloseable> cleanup = new ArrayList<>();
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+    private final LocalKafkaBroker broker = SharedKafka.broker();
+    private final ManualClock clock = ManualClock.startingNow();
+    private final Topics topics = Topics.unique();
+    private AmsSimulator simulator;
+    private KafkaTestClient kafka;
+
+    @BeforeEach
+    void startSimulatorAndClient() {
+        simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0), clock).start();
+        cleanup.add(simulator);
+        kafka = new KafkaTestClient(broker.bootstrapServers());
+        cleanup.add(kafka);
+    }
 
     @AfterEach
     void stopEverything() {
@@ -83,17 +98,20 @@ class CapacityTest {
         return keys;
     }
 
+    /**
+     * The jobs of {@code ids} whose final event reached job-finished, waiting until all have. A job that
+     * waited may be checked with an older record of it and publish its final event twice (same ce_id;
+     * design.md, "Capacity with several instances"): jobs are counted, not records.
+     */
+    private Set<String> finishedJobs(List<String> ids) {
+        Set<String> seen = ConcurrentHashMap.newKeySet();
+        return keys(kafka.consume(topics.finished(), r -> ids.contains(r.key()) && seen.add(r.key()), ids.size(), WAIT.multipliedBy(2)));
+    }
+
     @Test
     void should_take_60_jobs_through_an_instance_capped_at_20_pausing_intake_and_losing_none() throws Exception {
         int cap = 20;
         int jobs = 60;
-        LocalKafkaBroker broker = SharedKafka.broker();
-        ManualClock clock = ManualClock.startingNow();
-        AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0), clock).start();
-        cleanup.add(simulator);
-        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
-        cleanup.add(kafka);
-        Topics topics = Topics.unique();
         Map<String, String> settings = RunningMonitor.settings(simulator, topics);
         settings.put("monitor.tracking.max-jobs", String.valueOf(cap));
         // a few IDs per intake batch, so that most of them wait on job-ids while intake is paused
@@ -134,11 +152,7 @@ class CapacityTest {
 
         // the jobs end: room frees, intake resumes, and every job reaches its final event
         clock.advance(STEP.multipliedBy(4));
-        Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        List<ConsumerRecord<String, byte[]>> finished = kafka.consume(topics.finished(), r -> ids.contains(r.key()) && seen.add(r.key()),
-                jobs, WAIT.multipliedBy(2));
-
-        assertEquals(Set.copyOf(ids), keys(finished), "every job reached its final event");
+        assertEquals(Set.copyOf(ids), finishedJobs(ids), "every job reached its final event");
         assertTrue(mostTracked.get() <= cap, "tracked at most " + cap + " jobs at once, saw " + mostTracked.get());
         assertEquals(cap, mostTracked.get());
         assertTrue(pausedSeen.get());
@@ -150,13 +164,6 @@ class CapacityTest {
     @Test
     void should_leave_jobs_on_the_tracking_topic_for_a_full_instance_while_another_takes_ids_in() throws Exception {
         int smallCap = 3;
-        LocalKafkaBroker broker = SharedKafka.broker();
-        ManualClock clock = ManualClock.startingNow();
-        AmsSimulator simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0), clock).start();
-        cleanup.add(simulator);
-        KafkaTestClient kafka = new KafkaTestClient(broker.bootstrapServers());
-        cleanup.add(kafka);
-        Topics topics = Topics.unique();
         Map<String, String> roomy = RunningMonitor.settings(simulator, topics);
         roomy.put("monitor.tracking.partitions", String.valueOf(PARTITIONS));
         roomy.put("monitor.tracking.max-jobs", "1000");
@@ -212,13 +219,7 @@ class CapacityTest {
         clock.advance(STEP.multipliedBy(4));
         List<String> all = new ArrayList<>(forA);
         all.addAll(forB);
-        // a job that waited may be checked with an older record of it and publish its final event twice (same
-        // ce_id; design.md, "Capacity with several instances"): count jobs, not records
-        Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        List<ConsumerRecord<String, byte[]>> finished = kafka.consume(topics.finished(), r -> all.contains(r.key()) && seen.add(r.key()),
-                20, WAIT.multipliedBy(2));
-
-        assertEquals(Set.copyOf(all), keys(finished), "every job reached its final event through b, as room freed");
+        assertEquals(Set.copyOf(all), finishedJobs(all), "every job reached its final event through b, as room freed");
         assertTrue(mostOnB.get() <= smallCap, "b tracked at most " + smallCap + " jobs at once, saw " + mostOnB.get());
         assertEquals(0, kafka.readAll(topics.deadLetter()).size(), "nothing dead-lettered");
     }

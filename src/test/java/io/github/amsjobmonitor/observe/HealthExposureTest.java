@@ -12,21 +12,16 @@ import io.github.amsjobmonitor.simulator.SimulatedJob;
 import io.github.amsjobmonitor.simulator.SimulatorSettings;
 import io.github.amsjobmonitor.testsupport.Closing;
 import io.github.amsjobmonitor.testsupport.KafkaTestClient;
+import io.github.amsjobmonitor.testsupport.ManagementHttp;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
 import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
 import io.github.amsjobmonitor.testsupport.SharedKafka;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,21 +61,16 @@ class HealthExposureTest {
     private static int optedInPort;
     private static int metricsLockedPort;
     private static Path secretFile;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ManagementHttp http = new ManagementHttp(USER);
 
     @BeforeAll
     static void startWithAuthenticationAndAJobAndADeadLetter() throws IOException {
         simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start();
         String job = simulator.registerRandom(JobScenario.LONG_RUNNING, Duration.ofSeconds(1));
         topics = Topics.unique();
-        credentialsFile = Files.createTempFile("management-users", ".properties");
-        Files.writeString(credentialsFile, "user." + USER + "=" + PASSWORD + ",observer\nrole.observer=*\n");
-        port = freePort();
+        port = ManagementHttp.freePort();
         settings = RunningMonitor.settings(simulator, topics);
-        settings.put("camel.management.enabled", "true");
-        settings.put("camel.management.port", String.valueOf(port));
-        settings.put("camel.management.authentication-enabled", "true");
-        settings.put("camel.management.basic-properties-file", credentialsFile.toString());
+        credentialsFile = ManagementHttp.enableWithUser(settings, port, USER, PASSWORD);
         monitor = RunningMonitor.start(settings, topics);
         kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers());
         kafka.send(topics.jobIds(), null, job);
@@ -88,15 +78,15 @@ class HealthExposureTest {
         assertEquals(1, kafka.consume(topics.jobStatus(), 1, Duration.ofSeconds(30)).size());
         assertEquals(1, kafka.consume(topics.deadLetter(), 1, Duration.ofSeconds(30)).size());
 
-        plainPort = freePort();
+        plainPort = ManagementHttp.freePort();
         plain = RunningMonitor.start(withoutAuthentication(plainPort, "false"), topics);
-        optedInPort = freePort();
+        optedInPort = ManagementHttp.freePort();
         Map<String, String> withSecretFile = withoutAuthentication(optedInPort, "true");
         secretFile = Files.createTempFile("client-secret", ".txt");
         Files.writeString(secretFile, withSecretFile.remove("azure.ad.client-secret") + "\n");
         withSecretFile.put("azure.ad.client-secret-file", secretFile.toString());
         optedIn = RunningMonitor.start(withSecretFile, topics);
-        metricsLockedPort = freePort();
+        metricsLockedPort = ManagementHttp.freePort();
         Map<String, String> locked = new java.util.LinkedHashMap<>(settings);
         locked.put("camel.management.port", String.valueOf(metricsLockedPort));
         locked.put("monitor.observe.metrics-need-credentials", "true");
@@ -141,7 +131,7 @@ class HealthExposureTest {
     @Test
     void should_tell_no_configured_value_without_authentication_configured_either() {
         assertEquals(List.of(), leaks(plainPort));
-        assertEquals(200, get(plainPort, "/observe/health/ready", null).statusCode());
+        assertEquals(200, http.get(plainPort, "/observe/health/ready", null).statusCode());
     }
 
     /** Every secret, token, password and credential path the monitors were given: none may appear in metrics. */
@@ -156,7 +146,7 @@ class HealthExposureTest {
     @Test
     void should_serve_metrics_without_credentials_holding_no_secret() {
         for (int managementPort : new int[] {port, plainPort, optedInPort}) {
-            HttpResponse<String> metrics = get(managementPort, "/observe/metrics", null);
+            HttpResponse<String> metrics = http.get(managementPort, "/observe/metrics", null);
             assertEquals(200, metrics.statusCode(), "port " + managementPort + ": " + metrics.body());
             assertTrue(metrics.body().contains("monitor_token_requests_total"), metrics.body());
             assertTrue(metrics.headers().firstValue("content-type").orElse("").startsWith("text/plain; version=0.0.4"),
@@ -169,18 +159,18 @@ class HealthExposureTest {
 
     @Test
     void should_keep_metrics_behind_credentials_when_asked_to() {
-        assertEquals(401, get(metricsLockedPort, "/observe/metrics", null).statusCode());
-        assertEquals(401, get(metricsLockedPort, "/observe/metrics", "wrong-password").statusCode());
-        assertEquals(200, get(metricsLockedPort, "/observe/metrics", PASSWORD).statusCode());
+        assertEquals(401, http.get(metricsLockedPort, "/observe/metrics", null).statusCode());
+        assertEquals(401, http.get(metricsLockedPort, "/observe/metrics", "wrong-password").statusCode());
+        assertEquals(200, http.get(metricsLockedPort, "/observe/metrics", PASSWORD).statusCode());
     }
 
     @Test
     void should_give_details_to_anyone_when_opted_in() throws Exception {
-        HttpResponse<String> health = get(optedInPort, "/observe/health?data=true", null);
+        HttpResponse<String> health = http.get(optedInPort, "/observe/health?data=true", null);
         assertEquals(200, health.statusCode(), health.body());
         assertTrue(health.body().contains("\"data\""), health.body());
         assertTrue(health.body().contains(topics.jobIds()), "the consumer checks' data: " + health.body());
-        assertEquals(200, get(optedInPort, "/observe/metrics", null).statusCode());
+        assertEquals(200, http.get(optedInPort, "/observe/metrics", null).statusCode());
     }
 
     private List<String> leaks(int managementPort) {
@@ -189,7 +179,7 @@ class HealthExposureTest {
         // (metrics name topics and endpoints, by design: what they must not hold is should_serve_metrics_...)
         HEALTH_PATHS.forEach(path -> QUERIES.forEach(query -> paths.add(path + query)));
         for (String pathAndQuery : paths) {
-            HttpResponse<String> answer = get(managementPort, pathAndQuery, null);
+            HttpResponse<String> answer = http.get(managementPort, pathAndQuery, null);
             for (String value : configuredValues()) {
                 if (answer.body().contains(value)) {
                     leaks.add(pathAndQuery + " tells " + value + ": " + answer.body());
@@ -244,29 +234,6 @@ class HealthExposureTest {
     }
 
     private HttpResponse<String> get(String pathAndQuery, String password) {
-        return get(port, pathAndQuery, password);
-    }
-
-    private HttpResponse<String> get(int managementPort, String pathAndQuery, String password) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + pathAndQuery))
-                .timeout(Duration.ofSeconds(20));
-        if (password != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8)));
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return http.get(port, pathAndQuery, password);
     }
 }

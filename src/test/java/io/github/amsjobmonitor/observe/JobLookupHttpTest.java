@@ -12,19 +12,16 @@ import io.github.amsjobmonitor.simulator.SimulatedJob;
 import io.github.amsjobmonitor.simulator.SimulatorSettings;
 import io.github.amsjobmonitor.testsupport.Closing;
 import io.github.amsjobmonitor.testsupport.KafkaTestClient;
+import io.github.amsjobmonitor.testsupport.ManagementHttp;
 import io.github.amsjobmonitor.testsupport.RunningMonitor;
 import io.github.amsjobmonitor.testsupport.RunningMonitor.Topics;
 import io.github.amsjobmonitor.testsupport.SharedKafka;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
@@ -51,21 +48,16 @@ class JobLookupHttpTest {
     private static String job;
     private static int port;
     private static int plainPort;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ManagementHttp http = new ManagementHttp(USER);
 
     @BeforeAll
     static void startWithAuthenticationAndTrackAJob() throws IOException {
         simulator = new AmsSimulator(SimulatorSettings.defaults().withPort(0)).start();
         job = simulator.registerRandom(JobScenario.LONG_RUNNING, Duration.ofSeconds(1));
         Topics topics = Topics.unique();
-        credentialsFile = Files.createTempFile("management-users", ".properties");
-        Files.writeString(credentialsFile, "user." + USER + "=" + PASSWORD + ",observer\nrole.observer=*\n");
-        port = HealthExposureTest.freePort();
+        port = ManagementHttp.freePort();
         Map<String, String> settings = RunningMonitor.settings(simulator, topics);
-        settings.put("camel.management.enabled", "true");
-        settings.put("camel.management.port", String.valueOf(port));
-        settings.put("camel.management.authentication-enabled", "true");
-        settings.put("camel.management.basic-properties-file", credentialsFile.toString());
+        credentialsFile = ManagementHttp.enableWithUser(settings, port, USER, PASSWORD);
         monitor = RunningMonitor.start(settings, topics);
         kafka = new KafkaTestClient(SharedKafka.broker().bootstrapServers());
         kafka.send(topics.jobIds(), null, job);
@@ -73,10 +65,9 @@ class JobLookupHttpTest {
 
         // another monitor, management authentication not configured (the shipped default)
         Topics plainTopics = Topics.unique();
-        plainPort = HealthExposureTest.freePort();
+        plainPort = ManagementHttp.freePort();
         Map<String, String> plainSettings = RunningMonitor.settings(simulator, plainTopics);
-        plainSettings.put("camel.management.enabled", "true");
-        plainSettings.put("camel.management.port", String.valueOf(plainPort));
+        ManagementHttp.enable(plainSettings, plainPort);
         plain = RunningMonitor.start(plainSettings, plainTopics);
     }
 
@@ -88,7 +79,7 @@ class JobLookupHttpTest {
 
     @Test
     void should_answer_what_it_knows_of_a_tracked_job_to_an_authenticated_operator() throws Exception {
-        HttpResponse<String> answer = get(port, "/observe/jobs/" + job, PASSWORD);
+        HttpResponse<String> answer = http.get(port, "/observe/jobs/" + job, PASSWORD);
         assertEquals(200, answer.statusCode(), answer.body());
         assertEquals("application/json", answer.headers().firstValue("content-type").orElse(""));
         JsonNode body = JSON.readTree(answer.body());
@@ -102,7 +93,7 @@ class JobLookupHttpTest {
     @Test
     void should_answer_404_with_the_owner_partition_for_a_job_not_tracked_here() throws Exception {
         String unknown = SimulatedJob.randomId();
-        HttpResponse<String> answer = get(port, "/observe/jobs/" + unknown, PASSWORD);
+        HttpResponse<String> answer = http.get(port, "/observe/jobs/" + unknown, PASSWORD);
         assertEquals(404, answer.statusCode(), answer.body());
         JsonNode body = JSON.readTree(answer.body());
         assertEquals(Utils.toPositive(Utils.murmur2(unknown.getBytes(StandardCharsets.UTF_8))) % 3, body.get("partition").asInt());
@@ -111,7 +102,7 @@ class JobLookupHttpTest {
 
     @Test
     void should_answer_400_to_what_is_not_a_job_id_without_echoing_it() {
-        HttpResponse<String> answer = get(port, "/observe/jobs/%3Cscript%3Ealert(1)%3C%2Fscript%3E", PASSWORD);
+        HttpResponse<String> answer = http.get(port, "/observe/jobs/%3Cscript%3Ealert(1)%3C%2Fscript%3E", PASSWORD);
         assertEquals(400, answer.statusCode(), answer.body());
         assertFalse(answer.body().contains("<script>") || answer.body().contains("alert"), answer.body());
         assertTrue(answer.body().contains("not an AMS v2 job ID"), answer.body());
@@ -119,7 +110,7 @@ class JobLookupHttpTest {
 
     @Test
     void should_count_jobs_by_state() throws Exception {
-        HttpResponse<String> answer = get(port, "/observe/jobs", PASSWORD);
+        HttpResponse<String> answer = http.get(port, "/observe/jobs", PASSWORD);
         assertEquals(200, answer.statusCode(), answer.body());
         JsonNode body = JSON.readTree(answer.body());
         assertEquals(1, body.get("jobs").asInt(), answer.body());
@@ -129,36 +120,19 @@ class JobLookupHttpTest {
     @Test
     void should_refuse_the_lookup_without_credentials_when_authentication_is_configured() {
         for (String path : List.of("/observe/jobs", "/observe/jobs/" + job, "/observe/jobs/not-an-id")) {
-            HttpResponse<String> answer = get(port, path, null);
+            HttpResponse<String> answer = http.get(port, path, null);
             assertEquals(401, answer.statusCode(), path + ": " + answer.body());
             assertFalse(answer.body().contains(job), answer.body());
-            assertEquals(401, get(port, path, "wrong-password").statusCode(), path);
+            assertEquals(401, http.get(port, path, "wrong-password").statusCode(), path);
         }
     }
 
     @Test
     void should_refuse_the_lookup_to_everyone_when_no_authentication_is_configured() {
         for (String path : List.of("/observe/jobs", "/observe/jobs/" + job)) {
-            HttpResponse<String> answer = get(plainPort, path, null);
+            HttpResponse<String> answer = http.get(plainPort, path, null);
             assertEquals(403, answer.statusCode(), path + ": " + answer.body());
             assertTrue(answer.body().contains("camel.management.authentication-enabled"), answer.body());
-        }
-    }
-
-    private HttpResponse<String> get(int managementPort, String path, String password) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                .timeout(Duration.ofSeconds(20));
-        if (password != null) {
-            request.header("Authorization", "Basic " + Base64.getEncoder()
-                    .encodeToString((USER + ":" + password).getBytes(StandardCharsets.UTF_8)));
-        }
-        try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
     }
 }

@@ -94,7 +94,7 @@ class JobScheduleSnapshotTest {
         Map<String, Integer> expected = new java.util.HashMap<>();
         expected.put("Processing", 2);
         expected.put("Queued", 1);
-        expected.put(null, 1);
+        expected.put(JobSchedule.NOT_SEEN, 1);
         assertEquals(expected, new java.util.HashMap<>(summary.byState()));
         // the never-checked job has waited longest (since it was taken in), then first, then second; two asked for
         List<String> most = summary.mostOverdue().stream().map(s -> s.job().jobId()).toList();
