@@ -97,6 +97,14 @@ public final class ManagementGuard implements Handler<RoutingContext> {
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             private boolean added;
 
+            {
+                // context events only: a notifier that takes exchange events makes Camel build them for every exchange
+                setIgnoreExchangeEvents(true);
+                setIgnoreRouteEvents(true);
+                setIgnoreServiceEvents(true);
+                setIgnoreStepEvents(true);
+            }
+
             @Override
             public void notify(CamelEvent event) {
                 if (!added && server.getRouter() != null) {
