@@ -29,6 +29,7 @@ import io.github.amsjobmonitor.observe.Tracing;
 import io.github.amsjobmonitor.logging.SecretMasking;
 import io.github.amsjobmonitor.routes.RouteContract;
 import io.github.amsjobmonitor.routes.RouteReloadGuard;
+import io.github.amsjobmonitor.tracking.CutOffChecks;
 import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.JobTracker;
 import io.github.amsjobmonitor.tracking.ProgressPolicy;
@@ -360,6 +361,12 @@ public class MonitorConfiguration implements CamelConfiguration {
                                            @PropertyInject("monitor.progress.enabled") boolean progressEnabled,
                                            @BeanInject("progressReads") ProgressReads progressReads) {
         return once("unchangedChecks", () -> new UnchangedChecks(schedule, progressEnabled, progressReads));
+    }
+
+    /** Puts a batch's jobs back in the schedule when Camel cuts its check off (check-batch), see CutOffChecks. */
+    @BindToRegistry("cutOffChecks")
+    public CutOffChecks cutOffChecks(@BeanInject("jobSchedule") JobSchedule schedule) {
+        return once("cutOffChecks", () -> new CutOffChecks(schedule));
     }
 
     // Capacity (monitor.tracking.max-jobs, see TrackingCapacity)

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * feeds later records in); a job of a partition still restoring is not checked.
  * <p>
  * Due jobs leave in batches ({@link #takeDue()}) and come back when their check is over
- * ({@link #checked}, {@link #retryLater}, {@link #stopped}): a job is never in two checks at once.
+ * ({@link #checked}, {@link #retryLater}, {@link #stopped}), or when Camel cut their batch's check off
+ * ({@link #handBack}): a job is never in two checks at once.
  * A full batch leaves as soon as its jobs are due; a partial one only when its first job has waited
  * {@code batchWindow}, so that jobs due a few milliseconds apart share a request. Nothing waits here:
  * a caller that finds nothing due comes back later (the check route's timer).
@@ -51,7 +52,7 @@ public class JobSchedule {
     // job IDs gets its first events without waiting behind the jobs already seen
     private final PriorityQueue<Slot> firstChecks = new PriorityQueue<>(Comparator.comparingLong(Slot::dueAt));
     private final Map<Integer, Boolean> partitions = new HashMap<>(); // partition -> restored
-    private final LinkedHashMap<Entry, Long> inFlight = new LinkedHashMap<>(); // entry -> when taken
+    private final LinkedHashMap<Entry, Take> inFlight = new LinkedHashMap<>(); // entry -> when and in which batch taken
     private long failedChecks;
     private final Map<String, LongAdder> checksByOutcome = new ConcurrentHashMap<>();
 
@@ -60,8 +61,8 @@ public class JobSchedule {
      * @param batchSize   jobs per batch (one {@code Jobs()} request)
      * @param batchWindow how long a partial batch waits for more due jobs
      * @param maxInFlight how many jobs may be in checks at once (batches in flight x batch size)
-     * @param stuckAfter  a job whose check has not ended after this long is taken to be lost (a route
-     *                    stopped under it) and becomes due again
+     * @param stuckAfter  a job whose check has not ended after this long is taken to be lost (a thread
+     *                    that never came back, not even through {@link #handBack}) and becomes due again
      */
     public JobSchedule(Duration interval, int batchSize, Duration batchWindow, int maxInFlight, Duration stuckAfter,
                        LongSupplier nanoClock) {
@@ -175,14 +176,16 @@ public class JobSchedule {
         }
         List<List<TrackedJob>> batches = new ArrayList<>((due.size() + batchSize - 1) / batchSize);
         List<TrackedJob> batch = null;
+        Take take = null;
         for (Entry entry : due) {
             if (batch == null || batch.size() == batchSize) {
                 batch = new ArrayList<>(batchSize);
                 batches.add(batch);
+                take = new Take(now, batch);
             }
             batch.add(entry.job);
             entry.dueAt = Long.MIN_VALUE;
-            inFlight.put(entry, now);
+            inFlight.put(entry, take);
         }
         if (!batches.isEmpty()) {
             LOG.debug("{} jobs due in {} batches", due.size(), batches.size());
@@ -290,6 +293,38 @@ public class JobSchedule {
         return batch == null ? List.of() : batch;
     }
 
+    /**
+     * Camel cut off the check of this batch (as {@link #takeDue()} handed it out) before each of its
+     * jobs came back: a route reload or a stop whose graceful shutdown timed out, which runs no error
+     * handler. Each of its jobs still in this check is due again one interval from now, as after a
+     * failed check: the check may have reached AMS already, and the next one keeps the interval. The
+     * check is not counted (it did not end). A job already back, taken again since, or no longer
+     * tracked is left alone, so a batch handed back twice changes nothing; a cut-off thread that still
+     * ends its check later finds its job waiting, and only remembers what it learned (see dueAgain).
+     *
+     * @return how many jobs were handed back
+     */
+    public synchronized int handBack(List<TrackedJob> batch) {
+        if (batch == null) {
+            return 0;
+        }
+        long dueAt = nanoClock.getAsLong() + intervalNanos;
+        int handedBack = 0;
+        for (TrackedJob job : batch) {
+            Entry entry = jobs.get(job.jobId());
+            Take take = entry == null ? null : inFlight.get(entry);
+            if (take != null && take.batch() == batch) {
+                inFlight.remove(entry);
+                queue(entry, dueAt);
+                handedBack++;
+            }
+        }
+        if (handedBack > 0) {
+            LOG.info("The check of {} jobs was cut off by a stop; they are due again in {} ms", handedBack, intervalNanos / 1_000_000);
+        }
+        return handedBack;
+    }
+
     /** Tracking of the job ended (final, dead-lettered, expired); its tombstone is written. */
     public synchronized void stopped(String jobId) {
         Entry entry = jobs.get(jobId);
@@ -370,7 +405,7 @@ public class JobSchedule {
 
     private void dueAgain(Entry entry) {
         entry.checks++;
-        // a check that ended after it was given up for lost: the job is waiting already
+        // a check that ended after it was handed back or given up for lost: the job is waiting already
         if (inFlight.remove(entry) != null) {
             queue(entry, nanoClock.getAsLong() + intervalNanos);
         }
@@ -397,9 +432,9 @@ public class JobSchedule {
     }
 
     private void reclaimStuck(long now) {
-        for (Iterator<Map.Entry<Entry, Long>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Entry, Long> taken = it.next();
-            if (now - taken.getValue() < stuckNanos) {
+        for (Iterator<Map.Entry<Entry, Take>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Entry, Take> taken = it.next();
+            if (now - taken.getValue().takenAt() < stuckNanos) {
                 return; // in order of taking: the rest are younger
             }
             it.remove();
@@ -443,6 +478,10 @@ public class JobSchedule {
             this.job = job;
             this.partition = partition;
         }
+    }
+
+    /** A job's current check: when it was taken, and the batch it left in (the very list takeDue returned). */
+    private record Take(long takenAt, List<TrackedJob> batch) {
     }
 
     /**

@@ -47,10 +47,10 @@ class RouteReloadTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /**
      * For an event: a check in flight when a loaded machine forces the swap's shutdown (past
-     * camel.main.shutdown-timeout) is cancelled, and its job is due again only when the schedule
-     * reclaims it as stuck (4 x the response timeout + the interval + 1 min): late, never lost.
+     * camel.main.shutdown-timeout) is cut off, and its job is handed back due one poll interval later
+     * (tracking/CutOffChecks), well within this wait; not the schedule's stuck reclaim (about 2 min).
      */
-    private static final Duration EVENT_WAIT = Duration.ofMinutes(3);
+    private static final Duration EVENT_WAIT = WAIT;
     private static final Duration POLL = Duration.ofMillis(200);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EARLY = SimulatedJob.randomId();

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,36 @@ class JobScheduleTest {
         assertEquals(0, schedule.inFlight());
         advance(INTERVAL.plus(WINDOW));
         assertEquals(3, ids(schedule.takeDue()).size());
+    }
+
+    @Test
+    void should_hand_back_the_jobs_of_a_cut_off_batch_once_and_one_interval_later() {
+        schedule.assigned(List.of(0));
+        schedule.restored(0);
+        List<String> jobs = List.of(id(), id(), id());
+        jobs.forEach(job -> schedule.apply(0, job, request(job)));
+        List<TrackedJob> batch = schedule.takeDue().get(0);
+        // one job's check ended before Camel cut the batch off
+        schedule.checked(seen(batch.get(0), "Queued"));
+
+        assertEquals(2, schedule.handBack(batch), "the two jobs still in the check");
+        assertEquals(0, schedule.inFlight());
+        assertEquals(0, schedule.checksOf(batch.get(1).jobId()), "a check cut off is not counted");
+        assertEquals(0, schedule.handBack(batch), "handed back once");
+        advance(WINDOW);
+        assertTrue(schedule.takeDue().isEmpty(), "due one interval later, as after a failed check");
+
+        // the cut-off thread still ends one of its checks, before the job is taken again
+        schedule.checked(seen(batch.get(1), "Scheduled"));
+        assertEquals(1, schedule.checksOf(batch.get(1).jobId()), "that check counted once");
+        assertEquals("Scheduled", schedule.snapshot(batch.get(1).jobId()).job().lastState(), "what it learned is kept");
+        advance(INTERVAL);
+        List<List<TrackedJob>> again = schedule.takeDue();
+        assertEquals(Set.copyOf(jobs), Set.copyOf(ids(again)), "each job once: no second chain");
+        assertEquals(3, ids(again).size());
+
+        assertEquals(0, schedule.handBack(batch), "an old batch leaves the jobs' new check alone");
+        assertEquals(3, schedule.inFlight());
     }
 
     @Test
