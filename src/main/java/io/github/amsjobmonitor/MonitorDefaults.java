@@ -55,6 +55,7 @@ public final class MonitorDefaults {
         d.put("camel.management.metrics-enabled", "true");
         d.put("camel.metrics.enabled", "true");
         d.put("camel.metrics.clear-on-reload", "false");
+        d.put("camel.metrics.enable-exchange-event-notifier", "false");
         d.put("camel.management.authentication-enabled", "false");
         d.put("monitor.observe.details-without-authentication", "false");
         d.put("monitor.observe.metrics-need-credentials", "false");

@@ -71,7 +71,7 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         this.schedule = schedule;
         this.trackingTopic = trackingTopic;
         this.deadLetterTopic = deadLetterTopic;
-        // only "exchange sent" matters here: Camel then skips building the other events for this notifier
+        // only "exchange sent" matters here (and "sending", below): Camel then skips building the other events for this notifier
         setIgnoreCamelContextEvents(true);
         setIgnoreCamelContextInitEvents(true);
         setIgnoreRouteEvents(true);
@@ -81,8 +81,8 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
         setIgnoreExchangeCompletedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
         setIgnoreExchangeAsyncProcessingStartedEvents(true);
+        // "sending" is not ignored: see isEnabled
     }
 
     @Override
@@ -137,12 +137,16 @@ public class MonitorMetrics extends EventNotifierSupport implements CamelContext
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof ExchangeSentEvent;
+        // "sending" taken (and passed over in notify): Camel times a send, and fires its "sent", only
+        // when a notifier took its "sending" event
+        return event instanceof ExchangeSentEvent || event instanceof CamelEvent.ExchangeSendingEvent;
     }
 
     @Override
     public void notify(CamelEvent event) {
-        ExchangeSentEvent sent = (ExchangeSentEvent) event;
+        if (!(event instanceof ExchangeSentEvent sent)) {
+            return;
+        }
         Endpoint endpoint = sent.getEndpoint();
         Exchange exchange = sent.getExchange();
         if (endpoint instanceof KafkaEndpoint kafka) {
