@@ -47,6 +47,19 @@ class ErrorHandlingRouteTest extends RouteTestSupport {
                 .noneMatch(configuration -> "error-handling".equals(configuration.getId())), "the two-meaning configuration is gone");
     }
 
+    @Test
+    void should_not_redeliver_inside_a_check_so_that_camel_copies_no_exchange_before_each_step() {
+        // any handler with redeliveries makes Camel's error handler copy the exchange before every step it guards
+        var checkErrors = ((org.apache.camel.model.ModelCamelContext) context).getRouteConfigurationDefinitions().stream()
+                .filter(configuration -> "check-errors".equals(configuration.getId())).findFirst().orElseThrow();
+        for (var handler : checkErrors.getOnExceptions()) {
+            var policy = handler.getRedeliveryPolicyType();
+            String redeliveries = policy == null || policy.getMaximumRedeliveries() == null ? "0"
+                    : context.resolvePropertyPlaceholders(policy.getMaximumRedeliveries());
+            assertEquals("0", redeliveries, handler.getId() + " redelivers");
+        }
+    }
+
     static Stream<Arguments> failuresNotRetried() {
         return Stream.of(
                 Arguments.of("AMS asked to wait", (Supplier<RuntimeException>) () -> new AmsPausedException("AMS throttles: 20 s")),
