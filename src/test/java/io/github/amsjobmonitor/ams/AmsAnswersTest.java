@@ -51,6 +51,21 @@ class AmsAnswersTest {
     }
 
     @Test
+    void should_take_only_a_json_integer_that_fits_for_a_state() {
+        for (String state : List.of("\"3\"", "3.0", "3.5", "true", "null", "{}", "[3]", "12345678901234567890")) {
+            assertNull(answers.jobsPage("{\"value\":[{\"Id\":\"" + ID + "\",\"State\":" + state + "}]}").value().get(0).state(), state);
+        }
+    }
+
+    @Test
+    void should_refuse_a_page_whose_jobs_are_not_objects_with_a_text_id() {
+        for (String answer : List.of("{\"value\":[1]}", "{\"value\":[null]}", "{\"value\":5}", "{\"value\":[{\"Id\":7,\"State\":1}]}",
+                "{\"value\":[{\"Id\":\"" + ID + "\",\"Name\":{\"a\":1},\"State\":1}]}", "\"text\"", "{\"value\":[]")) {
+            assertThrows(AmsAnswerInvalidException.class, () -> answers.jobsPage(answer), answer);
+        }
+    }
+
+    @Test
     void should_pass_an_unknown_state_integer_on_for_the_route_to_decide() {
         assertEquals(42, answers.jobsPage("{\"value\":[{\"Id\":\"" + ID + "\",\"State\":42}]}").value().get(0).state());
     }

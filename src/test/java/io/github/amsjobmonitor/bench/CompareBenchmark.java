@@ -833,14 +833,14 @@ public final class CompareBenchmark {
             cpu.append(String.format("%s%,d jobs: %.3f vs %.3f s (%.2f)", cpu.length() == 0 ? "" : ", ", e.getKey(),
                     m.cpuPerThousandChecks(), b.cpuPerThousandChecks(), share));
             cpuMet &= share <= 1.0 / 8;
-            perCheck.append(String.format("%s%,d jobs: %.3f", perCheck.length() == 0 ? "" : ", ", e.getKey(), m.requestsPerCheck()));
+            perCheck.append(String.format("%s%,d jobs: %.4f", perCheck.length() == 0 ? "" : ", ", e.getKey(), m.requestsPerCheck()));
             tokens.append(String.format("%s%,d jobs: %d", tokens.length() == 0 ? "" : ", ", e.getKey(), m.tokenRequests));
             perCheckMet &= m.requestsPerCheck() <= 0.05;
             tokensMet &= m.tokenRequests == 1;
         }
         Burst burst = bursts.get(Side.MONITOR);
         if (burst != null) {
-            perCheck.append(String.format("%sintake burst: %.3f", perCheck.length() == 0 ? "" : ", ", burst.requestsPerCheck()));
+            perCheck.append(String.format("%sintake burst: %.4f", perCheck.length() == 0 ? "" : ", ", burst.requestsPerCheck()));
             perCheckMet &= burst.requestsPerCheck() <= 0.05;
         }
         if (!results.isEmpty()) {
