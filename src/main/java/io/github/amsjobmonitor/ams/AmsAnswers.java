@@ -2,11 +2,15 @@ package io.github.amsjobmonitor.ams;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.ArrayList;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -18,8 +22,6 @@ import java.util.List;
 public class AmsAnswers {
 
     private static final int EXCERPT = 60;
-    private static final String VERBOSE = "the answer has the verbose OData shape {\"d\":...}, not the minimal metadata asked for";
-    private static final String NO_VALUE = "the answer has no \"value\" array: ";
     private final ObjectMapper json = new ObjectMapper();
 
     /**
@@ -28,24 +30,12 @@ public class AmsAnswers {
      * check fails ({@link #requireState}), not the checks of the other jobs asked for with it.
      */
     public JobsPage jobsPage(String body) {
-        // one pass over the text (a tree first, then records, was a quarter of the check threads' CPU
-        // at 100,000 jobs: docs/benchmarks.md); Id and State come as JSON nodes, to be judged strictly here
-        RawJobsPage raw = read(body, RawJobsPage.class);
-        if (raw.verbose() != null) {
-            throw new AmsAnswerInvalidException(VERBOSE);
-        }
-        if (raw.value() == null) {
-            throw new AmsAnswerInvalidException(NO_VALUE + excerpt(body));
-        }
-        List<AmsJob> jobs = new ArrayList<>(raw.value().size());
-        for (RawJob job : raw.value()) {
-            if (job == null || job.id() == null || !job.id().isTextual()) {
+        List<AmsJob> jobs = value(body, AmsJob.class);
+        for (AmsJob job : jobs) {
+            // an Id that is not text reads as none (TextOnly)
+            if (job == null || job.id() == null) {
                 throw new AmsAnswerInvalidException("a job in the answer has no Id");
             }
-            Integer state = job.state() != null && job.state().isIntegralNumber() && job.state().canConvertToInt()
-                    ? job.state().intValue() : null;
-            jobs.add(new AmsJob(job.id().textValue(), job.name(), job.created(), job.lastModified(), job.startTime(),
-                    job.endTime(), job.runningDuration(), state));
         }
         return new JobsPage(jobs);
     }
@@ -62,62 +52,70 @@ public class AmsAnswers {
 
     /** The answer of a {@code Jobs('<id>')/Tasks} read, as strictly: a {@code value} array of tasks. */
     public TasksPage tasksPage(String body) {
-        JsonNode value = valueArray(body);
-        try {
-            return json.treeToValue(json.createObjectNode().set("value", value), TasksPage.class);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new AmsAnswerInvalidException("the tasks in the answer do not have the expected fields: " + e.getMessage());
+        List<AmsTask> tasks = value(body, AmsTask.class);
+        if (tasks.contains(null)) {
+            throw new AmsAnswerInvalidException("a task in the answer is null");
         }
+        return new TasksPage(tasks);
     }
 
-    private <T> T read(String body, Class<T> type) {
+    /**
+     * The {@code value} array of an answer, read in one pass over the text (a tree first, then records,
+     * was a quarter of the check threads' CPU at 100,000 jobs: docs/benchmarks.md). Refused when the
+     * answer is not JSON, has the verbose shape, has no {@code value} array, or its items lack the
+     * expected fields.
+     */
+    private <T> List<T> value(String body, Class<T> item) {
         if (body == null || body.isBlank()) {
             throw new AmsAnswerInvalidException("the answer is not JSON: " + excerpt(body));
         }
+        Page<T> page;
         try {
-            return json.readValue(body, type);
+            page = json.readValue(body, json.getTypeFactory().constructParametricType(Page.class, item));
         } catch (StreamReadException e) {
             throw new AmsAnswerInvalidException("the answer is not JSON: " + excerpt(body));
         } catch (JsonProcessingException e) {
-            throw new AmsAnswerInvalidException("the answer is not a JSON object of the expected shape: " + excerpt(body));
+            throw new AmsAnswerInvalidException("the answer is not a JSON object with the expected fields: " + excerpt(body));
         }
+        if (page.verbose() != null) {
+            throw new AmsAnswerInvalidException("the answer has the verbose OData shape {\"d\":...}, not the minimal metadata asked for");
+        }
+        if (page.value() == null) {
+            throw new AmsAnswerInvalidException("the answer has no \"value\" array: " + excerpt(body));
+        }
+        return page.value();
     }
 
-    /** A Jobs() answer as it comes, before {@link #jobsPage} judges it. */
+    /** An answer in OData minimal metadata as it comes, before {@link #value} judges it. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record RawJobsPage(@JsonProperty("value") List<RawJob> value, @JsonProperty("d") JsonNode verbose) {
+    private record Page<T>(@JsonProperty("value") List<T> value, @JsonProperty("d") JsonNode verbose) {
     }
 
-    @JsonIgnoreProperties(ignoreUnknown = true)
-    private record RawJob(
-            @JsonProperty("Id") JsonNode id,
-            @JsonProperty("Name") String name,
-            @JsonProperty("Created") String created,
-            @JsonProperty("LastModified") String lastModified,
-            @JsonProperty("StartTime") String startTime,
-            @JsonProperty("EndTime") String endTime,
-            @JsonProperty("RunningDuration") Double runningDuration,
-            @JsonProperty("State") JsonNode state) {
+    /** Reads a JSON string; anything else (a number, an object...) as null, for the caller to refuse. */
+    static final class TextOnly extends JsonDeserializer<String> {
+        @Override
+        public String deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_STRING) {
+                return parser.getText();
+            }
+            parser.skipChildren();
+            return null;
+        }
     }
 
-    private JsonNode valueArray(String body) {
-        JsonNode root;
-        try {
-            root = body == null || body.isBlank() ? null : json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new AmsAnswerInvalidException("the answer is not JSON: " + excerpt(body));
+    /**
+     * Reads a JSON integer that fits an int; anything else ("3", 3.0, true...) as null, so that only the
+     * job whose State it is fails its check, not its batch-mates.
+     */
+    static final class IntegerOnly extends JsonDeserializer<Integer> {
+        @Override
+        public Integer deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            if (parser.currentToken() == JsonToken.VALUE_NUMBER_INT && parser.getNumberType() == JsonParser.NumberType.INT) {
+                return parser.getIntValue();
+            }
+            parser.skipChildren();
+            return null;
         }
-        if (root == null || !root.isObject()) {
-            throw new AmsAnswerInvalidException("the answer is not a JSON object: " + excerpt(body));
-        }
-        if (root.has("d")) {
-            throw new AmsAnswerInvalidException(VERBOSE);
-        }
-        JsonNode value = root.get("value");
-        if (value == null || !value.isArray()) {
-            throw new AmsAnswerInvalidException(NO_VALUE + excerpt(body));
-        }
-        return value;
     }
 
     /** A short, single-line, printable excerpt for the log. */

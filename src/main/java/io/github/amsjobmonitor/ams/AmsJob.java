@@ -2,6 +2,7 @@ package io.github.amsjobmonitor.ams;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.Objects;
 
 /**
@@ -10,14 +11,14 @@ import java.util.Objects;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AmsJob(
-        @JsonProperty("Id") String id,
+        @JsonProperty("Id") @JsonDeserialize(using = AmsAnswers.TextOnly.class) String id,
         @JsonProperty("Name") String name,
         @JsonProperty("Created") String created,
         @JsonProperty("LastModified") String lastModified,
         @JsonProperty("StartTime") String startTime,
         @JsonProperty("EndTime") String endTime,
         @JsonProperty("RunningDuration") Double runningDuration,
-        @JsonProperty("State") Integer state) {
+        @JsonProperty("State") @JsonDeserialize(using = AmsAnswers.IntegerOnly.class) Integer state) {
 
     /**
      * Only the job ID, for the reason given at TrackedJob#hashCode (Camel hashes what a route calls
