@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.observe;
 
+import io.github.amsjobmonitor.ContextEvents;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -12,6 +13,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -19,7 +21,6 @@ import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.util.json.JsonArray;
 import org.apache.camel.util.json.JsonObject;
 
@@ -94,29 +95,12 @@ public final class ManagementGuard implements Handler<RoutingContext> {
         }
         handlers.setEnabled(true);
         // the lookup itself needs the running server's router; its paths are guarded from the first connection
-        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-            private boolean added;
-
-            {
-                // context events only: a notifier that takes exchange events makes Camel build them for every exchange
-                setIgnoreExchangeEvents(true);
-                setIgnoreRouteEvents(true);
-                setIgnoreServiceEvents(true);
-                setIgnoreStepEvents(true);
-            }
-
-            @Override
-            public void notify(CamelEvent event) {
-                if (!added && server.getRouter() != null) {
-                    JobLookup.addTo(context, server.getRouter());
-                    added = true;
-                }
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextRoutesStartingEvent
-                        || event instanceof CamelEvent.CamelContextStartedEvent;
+        AtomicBoolean added = new AtomicBoolean();
+        ContextEvents.on(context, event -> event instanceof CamelEvent.CamelContextRoutesStartingEvent
+                || event instanceof CamelEvent.CamelContextStartedEvent, event -> {
+            if (!added.get() && server.getRouter() != null) {
+                JobLookup.addTo(context, server.getRouter());
+                added.set(true);
             }
         });
     }

@@ -1,5 +1,6 @@
 package io.github.amsjobmonitor.routes;
 
+import io.github.amsjobmonitor.ContextEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,7 +9,6 @@ import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.ResourceReload;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
-import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,19 +45,7 @@ public final class RouteReloadGuard implements ResourceReload {
      * (the strategy sets its own reload action when it starts). Does nothing when reload is off.
      */
     public static void installWhenStarted(CamelContext context) {
-        context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                    install(context);
-                }
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextStartedEvent;
-            }
-        });
+        ContextEvents.on(context, event -> event instanceof CamelEvent.CamelContextStartedEvent, event -> install(context));
     }
 
     static void install(CamelContext context) {
