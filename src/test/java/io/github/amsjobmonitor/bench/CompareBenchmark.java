@@ -793,14 +793,8 @@ public final class CompareBenchmark {
         boolean remote = millis(options.get("ams-latency")) > 0;
         Map<Side, Result> tenThousand = results.get(10_000);
         if (remote) {
-            String what = "checks/s at 10,000 jobs, AMS " + options.get("ams-latency") + " away, >= 8 x the baseline";
-            if (tenThousand == null) {
-                lines.add(what + ": not in this run");
-            } else {
-                double ratio = tenThousand.get(Side.MONITOR).checksPerSecond() / tenThousand.get(Side.BASELINE).checksPerSecond();
-                lines.add(String.format("%s: %.2f x (%,.0f vs %,.0f): %s", what, ratio, tenThousand.get(Side.MONITOR).checksPerSecond(),
-                        tenThousand.get(Side.BASELINE).checksPerSecond(), ratio >= 8 ? "met" : "MISSED"));
-            }
+            lines.add(ratioTarget("checks/s at 10,000 jobs, AMS " + options.get("ams-latency") + " away, >= 8 x the baseline",
+                    tenThousand, 8));
         } else {
             String what = "checks/s at 10,000 jobs >= 9,500 (the demand at a 1 s interval)";
             if (tenThousand == null) {
@@ -810,15 +804,7 @@ public final class CompareBenchmark {
                 lines.add(String.format("%s: %,.0f (baseline %,.0f): %s", what, rate, tenThousand.get(Side.BASELINE).checksPerSecond(),
                         rate >= 9_500 ? "met" : "MISSED"));
             }
-            Map<Side, Result> r = results.get(100_000);
-            what = "checks/s at 100,000 jobs >= 4 x the baseline";
-            if (r == null) {
-                lines.add(what + ": not in this run");
-            } else {
-                double ratio = r.get(Side.MONITOR).checksPerSecond() / r.get(Side.BASELINE).checksPerSecond();
-                lines.add(String.format("%s: %.2f x (%,.0f vs %,.0f): %s", what, ratio, r.get(Side.MONITOR).checksPerSecond(),
-                        r.get(Side.BASELINE).checksPerSecond(), ratio >= 4 ? "met" : "MISSED"));
-            }
+            lines.add(ratioTarget("checks/s at 100,000 jobs >= 4 x the baseline", results.get(100_000), 4));
         }
         StringBuilder cpu = new StringBuilder();
         StringBuilder perCheck = new StringBuilder();
@@ -884,6 +870,17 @@ public final class CompareBenchmark {
                     + "the steady state): %.1f MiB: %s", big, big <= 128 ? "met" : "MISSED"));
         }
         return lines;
+    }
+
+    /** A target on checks/s as a multiple of the baseline's, at one size (null: the size was not run). */
+    private static String ratioTarget(String what, Map<Side, Result> size, double goal) {
+        if (size == null) {
+            return what + ": not in this run";
+        }
+        double monitor = size.get(Side.MONITOR).checksPerSecond();
+        double baseline = size.get(Side.BASELINE).checksPerSecond();
+        double ratio = monitor / baseline;
+        return String.format("%s: %.2f x (%,.0f vs %,.0f): %s", what, ratio, monitor, baseline, ratio >= goal ? "met" : "MISSED");
     }
 
     private static String burstMs(Burst b) {
