@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -86,9 +87,12 @@ class ScheduleGaugesTest {
 
     /** A record of the tracking topic (state null: a request from intake), read as the schedule reads one. */
     private TrackedJob record(String id, String state) {
-        String json = "{\"jobId\":\"" + id + "\",\"trackedSince\":\"2026-11-26T14:00:00Z\""
+        // times relative to now: nothing here may depend on the calendar
+        Instant since = Instant.now().minusSeconds(60);
+        String json = "{\"jobId\":\"" + id + "\",\"trackedSince\":\"" + since + "\""
                 + (state == null ? ",\"origin\":\"intake\"}"
-                : ",\"jobName\":\"encode\",\"lastState\":\"" + state + "\",\"lastStateAt\":\"2026-11-26T14:00:01Z\",\"origin\":\"check\"}");
+                : ",\"jobName\":\"encode\",\"lastState\":\"" + state + "\",\"lastStateAt\":\"" + since.plusSeconds(1)
+                        + "\",\"origin\":\"check\"}");
         return Objects.requireNonNull(schedule.read(json.getBytes(StandardCharsets.UTF_8)), json);
     }
 

@@ -14,6 +14,10 @@ import io.github.amsjobmonitor.tracking.JobSchedule;
 import io.github.amsjobmonitor.tracking.JobTracker;
 import io.github.amsjobmonitor.tracking.TrackedJob;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -194,9 +198,14 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
 
     /** How AMS describes the job: State as given (null: no State), the name {@link #seenIn} remembers. */
     static AmsJob amsJob(String jobId, Integer state) {
+        // AMS's times (UTC without a zone), relative to now: nothing here may depend on the calendar
+        LocalDateTime created = LocalDateTime.ofInstant(Instant.now().minusSeconds(600), ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
         return new AmsJob(jobId, "job-" + jobId.substring(JOB_ID_PREFIX.length(), JOB_ID_PREFIX.length() + 8),
-                "2026-12-01T10:00:00.000", "2026-12-01T10:05:00.000", "2026-12-01T10:00:01.000", null, 1000.0, state);
+                AMS_TIME.format(created), AMS_TIME.format(created.plusMinutes(5)), AMS_TIME.format(created.plusSeconds(1)), null,
+                1000.0, state);
     }
+
+    private static final DateTimeFormatter AMS_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS");
 
     static JobsPage page(AmsJob... jobs) {
         return new JobsPage(Arrays.asList(jobs));
